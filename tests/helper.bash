@@ -1,0 +1,101 @@
+# tests/helper.bash - shared by every tests/NN-topic.bats:  load helper
+#
+# Gives each test:
+#   * $ROOT (the repository) and $BUILD (where `make` put the programs;
+#     SHMLABS_BUILD overrides it, `make SANITIZE=1 test` sets it);
+#   * a unique SHMLABS_PREFIX, so IPC names and keys never collide with
+#     another test or another run;
+#   * a private, empty TMPDIR for the programs' temporary files;
+#   * a leak check in teardown: the test fails if it left a /dev/shm entry,
+#     a message queue, a System V object or a temporary file behind.
+# and the functions prog (run a lab program under timeout), need (a
+# dependency: skip, or fail when CI=true) and ipc_leftovers.
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+BUILD=${SHMLABS_BUILD:-$ROOT/build}
+: "${TIMEOUT:=20}"   # seconds any single program may run in a test
+
+if [ "${SHMLABS_SANITIZE:-}" = 1 ]; then
+	# Let the labs' own SIGSEGV/SIGBUS handlers (and deliberate crashes)
+	# work under AddressSanitizer.
+	export ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:detect_leaks=0
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+fi
+
+# The lab under test: tests/05-anonymous-mapping.bats -> 05-anonymous-mapping
+LAB=$(basename "$BATS_TEST_FILENAME" .bats)
+
+# prog NAME ARGS... : run $BUILD/$LAB/NAME under timeout (use with `run`).
+# PROG_LAB=other-lab picks a program of another lab.
+prog() {
+	local p=$1
+	shift
+	timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$p" "$@"
+}
+
+# need CMD... : the test needs these commands.  Skip without them, but under
+# CI=true a missing dependency is a failure.
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		if [ "${CI:-}" = true ]; then
+			fail "missing dependency: $c (CI=true: no skips)"
+		fi
+		skip "needs $c"
+	done
+}
+
+sysv_ids() { # every System V id of ours (by owner), one per line
+	local f
+	for f in shm sem msg; do
+		awk -v k=$f 'NR>1 {print k, $2}' /proc/sysvipc/$f 2>/dev/null
+	done | sort
+}
+
+# ipc_leftovers: print what this test's prefix left (empty = nothing).
+ipc_leftovers() {
+	local f
+	for f in /dev/shm/*"$SHMLABS_PREFIX"* /dev/mqueue/*"$SHMLABS_PREFIX"*; do
+		[ -e "$f" ] && echo "$f"
+	done
+	comm -13 <(printf '%s\n' "$SYSV_BEFORE") <(sysv_ids) | sed 's/^/sysv /'
+	ls -A "$TMPDIR" 2>/dev/null | sed 's/^/tmp /'
+	return 0
+}
+
+common_setup() {
+	export SHMLABS_PREFIX="shmlabs-t$$-${BATS_TEST_NUMBER}-$RANDOM"
+	export TMPDIR="$BATS_TEST_TMPDIR/progtmp"
+	mkdir -p "$TMPDIR"
+	SYSV_BEFORE=$(sysv_ids)
+}
+
+common_teardown() {
+	local left
+	left=$(ipc_leftovers)
+	if [ -n "$left" ]; then
+		"$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX" >/dev/null 2>&1 || true
+		comm -13 <(printf '%s\n' "$SYSV_BEFORE") <(sysv_ids) |
+			while read -r kind id; do
+				case $kind in shm) ipcrm -m "$id" ;; sem) ipcrm -s "$id" ;;
+				msg) ipcrm -q "$id" ;; esac 2>/dev/null
+			done
+		rm -rf "${TMPDIR:?}"/* 2>/dev/null
+		fail "test left objects behind:"$'\n'"$left"
+	fi
+}
+
+# Default hooks; a .bats file that defines its own setup/teardown must call
+# common_setup / common_teardown itself.
+setup() { common_setup; }
+teardown() { common_teardown; }
+
+# usage_tests-style helper: assert a usage error (stderr has "usage:", exit 2).
+assert_usage() {
+	assert_failure 2
+	assert_output --partial "usage:"
+}
