@@ -99,3 +99,14 @@ assert_usage() {
 	assert_failure 2
 	assert_output --partial "usage:"
 }
+
+# unprivileged CMD ARGS... : run CMD as an ordinary user.  As root it runs as
+# nobody (setpriv), so permission tests (EACCES on an unreadable file) mean the
+# same as root and as a student.
+unprivileged() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
