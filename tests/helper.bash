@@ -67,7 +67,34 @@ ipc_leftovers() {
 	return 0
 }
 
+# A per-test time limit (scripts/grade sets SHMLABS_TEST_TIMEOUT): a test that
+# runs longer is killed, with its children, and counts as failed.
+watchdog_start() {
+	[ -n "${SHMLABS_TEST_TIMEOUT:-}" ] || return 0
+	local me=$BASHPID limit=$SHMLABS_TEST_TIMEOUT
+	(
+		exec 2>/dev/null
+		sleep "$limit" &
+		wait $!
+		echo "# watchdog: test exceeded ${limit}s" >&3
+		for p in $(pgrep -P "$me"); do
+			[ "$p" = "$BASHPID" ] || kill -KILL "$p"
+		done
+		kill -TERM "$me"
+	) &
+	WATCHDOG_PID=$!
+}
+watchdog_stop() {
+	[ -n "${WATCHDOG_PID:-}" ] || return 0
+	pkill -P "$WATCHDOG_PID" 2>/dev/null
+	kill "$WATCHDOG_PID" 2>/dev/null
+	wait "$WATCHDOG_PID" 2>/dev/null
+	WATCHDOG_PID=
+	return 0
+}
+
 common_setup() {
+	watchdog_start
 	export SHMLABS_PREFIX="shmlabs-t$$-${BATS_TEST_NUMBER}-$RANDOM"
 	export TMPDIR="$BATS_TEST_TMPDIR/progtmp"
 	mkdir -p "$TMPDIR"
@@ -76,6 +103,7 @@ common_setup() {
 
 common_teardown() {
 	local left
+	watchdog_stop
 	left=$(ipc_leftovers)
 	if [ -n "$left" ]; then
 		"$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX" >/dev/null 2>&1 || true
