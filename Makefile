@@ -28,7 +28,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Icommon -MMD -MP
 LABS := $(sort $(patsubst labs/%/lab.mk,%,$(wildcard labs/*/lab.mk)))
 num   = $(firstword $(subst -, ,$(1)))
 
-.PHONY: all list help test clean clean-ipc lint handout grade driver
+.PHONY: all list help test test-tools clean clean-ipc lint handout grade driver
 all:
 
 # ---- one block of rules per lab ------------------------------------------
@@ -83,10 +83,11 @@ help:
 	@echo 'make clean-ipc     remove leftover shm/sem/mq/SysV objects of this suite'
 	@echo 'make handout       the student tree in dist/handout/ and a tarball'
 	@echo 'make grade [LAB=N] run the suite with points: Score X/Y, TAP and JUnit'
+	@echo 'make test-tools    test the instructor tooling (handout, grade)'
 
 # ---- tests ----------------------------------------------------------------
 LAB_DIR    = $(if $(LAB),$(filter $(shell printf %02d $(LAB))-%,$(LABS)))
-TEST_FILES = $(if $(LAB),$(wildcard tests/$(shell printf %02d $(LAB))-*.bats),tests)
+TEST_FILES = $(if $(LAB),$(wildcard tests/$(shell printf %02d $(LAB))-*.bats),$(wildcard tests/[0-9][0-9]-*.bats))
 
 # `make test LAB=N` builds only lab N, so one lab's tests never wait on another.
 test: $(if $(LAB),$(BINS_$(LAB_DIR)),all)
@@ -94,7 +95,13 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all)
 	@if [ -n "$(LAB)" ] && [ -z "$(TEST_FILES)" ]; then \
 		echo "no tests for lab $(LAB)" >&2; exit 2; fi
 	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) \
-		bats $(BATS_FLAGS) $(TEST_FILES)
+		BATS_FLAGS='$(BATS_FLAGS)' scripts/run-tests $(TEST_FILES)
+
+# The instructor tooling (handout, grade): slow, as it grades whole trees.
+test-tools: all
+	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
+	SHMLABS_BUILD=$(abspath $(BUILD)) BATS_FLAGS='$(BATS_FLAGS)' \
+		scripts/run-tests tests/instructor.bats
 
 # ---- housekeeping ---------------------------------------------------------
 clean:
