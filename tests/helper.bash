@@ -49,10 +49,12 @@ need() {
 	done
 }
 
-sysv_ids() { # every System V id of ours (by owner), one per line
+sysv_ids() { # System V ids that may be ours: keys from ipc_key() (0x53 in the
+	# top byte) and IPC_PRIVATE (key 0); "kind id" per line
 	local f
 	for f in shm sem msg; do
-		awk -v k=$f 'NR>1 {print k, $2}' /proc/sysvipc/$f 2>/dev/null
+		awk -v k=$f 'NR>1 && ($1 == 0 || int($1 / 16777216) == 83) {print k, $2}' \
+			/proc/sysvipc/$f 2>/dev/null
 	done | sort
 }
 
@@ -137,4 +139,17 @@ unprivileged() {
 	else
 		"$@"
 	fi
+}
+
+# reachable DIR : let other users traverse the path down to DIR (bats makes its
+# temp folders 0700), so that a permission test run as nobody fails on the file
+# it means to test, not on a parent folder.
+reachable() {
+	local d
+	d=$(cd "$1" && pwd)
+	while [ -n "$d" ] && [ "$d" != / ]; do
+		chmod o+x "$d" 2>/dev/null || true
+		[ "$d" = "${BATS_RUN_TMPDIR%/}" ] && break
+		d=$(dirname "$d")
+	done
 }
