@@ -1,0 +1,2 @@
+TITLE := Past the end of a mapped file: zeros, SIGBUS, ftruncate
+PROGS := bus_error

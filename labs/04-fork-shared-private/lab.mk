@@ -1,0 +1,2 @@
+TITLE := fork() and mappings: MAP_SHARED is shared, MAP_PRIVATE is copied
+PROGS := fork_map
