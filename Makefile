@@ -41,7 +41,7 @@ TITLE_$(1) := $$(TITLE)
 BINS_$(1) := $$(addprefix $(BUILD)/$(1)/,$$(PROGS))
 UOBJ_$(1) := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(UNITS))
 all: $$(BINS_$(1))
-lab-$(call num,$(1)) lab-$(patsubst 0%,%,$(call num,$(1))): $$(BINS_$(1))
+$$(sort lab-$(call num,$(1)) lab-$(patsubst 0%,%,$(call num,$(1)))): $$(BINS_$(1))
 	@SHMLABS_BUILD=$(abspath $(BUILD)) scripts/run-demo labs/$(1)
 $$(BINS_$(1)): $(BUILD)/$(1)/%: $(BUILD)/$(1)/%.o $$(UOBJ_$(1)) $(BUILD)/common/shmlabs.o
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
@@ -63,11 +63,11 @@ TITLE_17 := memdev: a kernel buffer mapped into user space (driver-lab/)
 lab-17: driver
 	@$(MAKE) --no-print-directory -C driver-lab demo HOST=$(HOST)
 driver:
-	@$(MAKE) --no-print-directory -C driver-lab
+	@$(MAKE) --no-print-directory -C driver-lab HOST=$(HOST)
 
 # ---- information ----------------------------------------------------------
 list:
-	@$(foreach l,$(LABS),printf '%3s  %-28s %s\n' '$(patsubst 0%,%,$(call num,$(l)))' '$(l)' '$(TITLE_$(l))';)
+	@$(foreach l,$(LABS),printf '%3s  %-28s %s\n' '$(patsubst 0%,%,$(call num,$(l)))' '$(l)' '$(subst ','\'',$(TITLE_$(l)))';)
 	@if [ -d driver-lab ]; then printf '%3s  %-28s %s\n' 17 driver-lab '$(TITLE_17)'; fi
 
 help:
