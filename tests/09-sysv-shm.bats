@@ -1,0 +1,390 @@
+#!/usr/bin/env bats
+# Lab 9: System V shared memory.  Every test asserts what the kernel
+# reports (errno names, shm_segsz, nattch, ipcs columns, bytes read back).
+load helper
+
+PAGE=$(getconf PAGESIZE)
+
+# bg_start PROG ARGS...: start the lab program PROG in the background, its
+# stdin and stdout (with stderr) on FIFOs, and read its first line into
+# BG_LINE.  BG_PID is the pid of the `timeout` around it.  bg_line reads the
+# next line, bg_eof closes its stdin.  Reads are bounded (10 s), so a program
+# that hangs fails the test instead of hanging the suite.
+bg_start() {
+	local d=$BATS_TEST_TMPDIR
+	mkfifo "$d/bg.in" "$d/bg.out"
+	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}" \
+		<"$d/bg.in" >"$d/bg.out" 2>&1 3>&- &
+	BG_PID=$!
+	# <> opens a FIFO without waiting for the other end.
+	exec {BG_IN}<>"$d/bg.in" {BG_OUT}<>"$d/bg.out"
+	bg_line
+}
+bg_line() {
+	BG_LINE=
+	read -t 10 -r BG_LINE <&"$BG_OUT" || fail "no line from the program"
+}
+bg_eof() { exec {BG_IN}>&-; }
+
+# ipcs_row ID: the `ipcs -m` row of segment ID (key shmid owner perms bytes
+# nattch status), empty when there is none.
+ipcs_row() { ipcs -m | awk -v id="$1" '$2 == id'; }
+
+# create_persist TEXT: `sysv_shm create TEXT`; sets KEY, ID and CREATOR.
+create_persist() {
+	run prog sysv_shm create "$1"
+	assert_success
+	[[ $output =~ shmid\ ([0-9]+),\ key\ (0x[0-9a-f]{8}),.*by\ pid\ ([0-9]+) ]] ||
+		fail "unexpected create output: $output"
+	ID=${BASH_REMATCH[1]} KEY=${BASH_REMATCH[2]} CREATOR=${BASH_REMATCH[3]}
+}
+
+# ---- usage -------------------------------------------------------------
+
+@test "no arguments: usage, exit 2" {
+	run prog sysv_shm
+	assert_usage
+}
+
+@test "unknown command or option: usage, exit 2" {
+	run prog sysv_shm frobnicate
+	assert_usage
+	assert_output --partial "unknown command"
+	run prog sysv_shm --help
+	assert_usage
+}
+
+@test "wrong number of arguments: usage, exit 2" {
+	run prog sysv_shm chmod
+	assert_usage
+	run prog sysv_shm private extra
+	assert_usage
+	run prog sysv_shm create a b
+	assert_usage
+}
+
+@test "chmod with a mode that is not octal 0-777: usage, exit 2" {
+	for m in 999 1777 abc -1 ''; do
+		run prog sysv_shm chmod "$m"
+		assert_usage
+	done
+}
+
+# ---- keys --------------------------------------------------------------
+
+@test "IPC_PRIVATE makes a new segment on every call, with key 0" {
+	run prog sysv_shm private
+	assert_success
+	[[ $output =~ shmid\ ([0-9]+),\ key\ 0x00000000.*shmid\ ([0-9]+),\ key\ 0x00000000 ]] ||
+		fail "two IPC_PRIVATE segments expected: $output"
+	[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]
+	assert_line "two calls, two different segments: yes"
+	assert_line --regexp "^  /proc/sysvipc/shm: key=0x00000000 shmid=${BASH_REMATCH[1]} perms=600 size=100 "
+}
+
+@test "ftok: the key is 'S' | low byte of st_dev | low 16 bits of st_ino" {
+	f=$BATS_TEST_TMPDIR/keyfile
+	: >"$f"
+	read -r dev ino < <(stat -c '%d %i' "$f")
+	want=$(printf '0x%08x' $((0x53 << 24 | (dev & 0xff) << 16 | (ino & 0xffff))))
+	run prog sysv_shm ftok "$f"
+	assert_success
+	assert_line "ftok(path, 'S') = $want"
+	assert_line --partial "-> $want (matches)"
+	# a segment was really created with that key, then removed
+	assert_line --regexp "^  /proc/sysvipc/shm: key=$want shmid=[0-9]+ perms=600 size=100 "
+	assert_line --regexp "^removed shmid [0-9]+$"
+}
+
+@test "ftok without PATH uses a new file in TMPDIR and removes it" {
+	run prog sysv_shm ftok
+	assert_success
+	assert_line --regexp "^file $TMPDIR/sysv-ftok\.[A-Za-z0-9]{6}: "
+	# its key still carries 'S' in the top byte, so clean-ipc would find it
+	assert_line --regexp "^ftok\(path, 'S'\) = 0x53[0-9a-f]{6}$"
+	[ -z "$(ls -A "$TMPDIR")" ]
+}
+
+@test "ftok needs only the inode: a directory works, a missing path does not" {
+	run prog sysv_shm ftok "$BATS_TEST_TMPDIR"
+	assert_success
+	run prog sysv_shm ftok "$BATS_TEST_TMPDIR/nope"
+	assert_failure 1
+	assert_output "sysv_shm: ftok($BATS_TEST_TMPDIR/nope): ENOENT (No such file or directory)"
+}
+
+@test "ftok on a file in an unsearchable directory: EACCES, exit 1" {
+	d=$BATS_TEST_TMPDIR/locked
+	mkdir "$d"
+	: >"$d/f"
+	chmod 000 "$d"
+	run unprivileged "$BUILD/$LAB/sysv_shm" ftok "$d/f"
+	chmod 755 "$d"
+	assert_failure 1
+	assert_output --partial "ftok($d/f): EACCES"
+}
+
+@test "IPC_CREAT|IPC_EXCL twice: EEXIST; missing key: ENOENT; too big: EINVAL" {
+	run prog sysv_shm excl
+	assert_success
+	assert_line --regexp "^  shmget\(0x53[0-9a-f]{6}, 100, IPC_CREAT\|IPC_EXCL\) +-> EEXIST \(File exists\), as expected$"
+	assert_line --regexp "^  shmget\(key, 100, IPC_CREAT\) +-> shmid [0-9]+: the existing one"
+	assert_line --regexp "^  shmget\(key, 8192, 0\) on a 100-byte segment +-> EINVAL "
+	assert_line --regexp "^  shmget\(0x53[0-9a-f]{6}, 100, 0600\) +-> ENOENT \(No such file or directory\), as expected$"
+}
+
+# ---- size, address, read-only -------------------------------------------
+
+@test "100 bytes asked: shm_segsz says 100, rss shows a whole page" {
+	run prog sysv_shm size
+	assert_success
+	assert_line "shm_segsz 100"
+	assert_line --regexp "^  /proc/sysvipc/shm: key=0x00000000 shmid=[0-9]+ perms=600 size=100 .* nattch=1 .* rss=$PAGE swap=0$"
+	assert_line --partial "wrote p[0] and p[$((PAGE - 1))]"
+}
+
+# bats test_tags=points:2,exercise:9-1
+@test "100 bytes asked: the mapping in /proc/self/maps is one page" {
+	run prog sysv_shm size
+	assert_success
+	assert_line "mapping $PAGE bytes (1 page(s) of $PAGE)"
+	[[ $output =~ shmget\(IPC_PRIVATE,\ 100,\ 0600\)\ -\>\ shmid\ ([0-9]+) ]]
+	id=${BASH_REMATCH[1]}
+	# the segment's file in the internal shm filesystem: /SYSV<key>, inode = shmid
+	assert_line --regexp "^  /proc/self/maps: [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f]+:[0-9a-f]+ $id +/SYSV00000000 \(deleted\)$"
+}
+
+@test "shmat: NULL gives an aligned address; addr+1 is EINVAL unless SHM_RND" {
+	run prog sysv_shm addr
+	assert_success
+	assert_line --regexp "^shmat\(shmid [0-9]+, NULL, 0\) -> 0x[0-9a-f]+ \(kernel's choice, aligned\)$"
+	assert_line --regexp "^  shmat\(shmid, addr \+ 1, 0\) +-> EINVAL "
+	assert_line --regexp "^  shmat\(shmid, addr \+ 1, SHM_RND\) +-> 0x[0-9a-f]+ \(rounded down: yes\)$"
+}
+
+@test "SHM_RDONLY: reading works, writing raises SIGSEGV (caught)" {
+	run prog sysv_shm rdonly
+	assert_success
+	assert_line 'read through the read-only attach: "written through the read-write attach"'
+	assert_line "write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR, si_addr == the attach)"
+	assert_line 'the segment is unchanged: "written through the read-write attach"'
+}
+
+# ---- IPC_STAT ------------------------------------------------------------
+
+# bats test_tags=points:2
+@test "IPC_STAT: nattch 2 while parent and child are attached; pids and times" {
+	run prog sysv_shm stat
+	assert_success
+	[[ $output =~ parent\ pid\ ([0-9]+),\ child\ pid\ ([0-9]+) ]]
+	parent=${BASH_REMATCH[1]} child=${BASH_REMATCH[2]}
+	assert_line "mode    0600"
+	assert_line "size    100 bytes (shm_segsz: what shmget was asked for)"
+	assert_line "cpid    $parent (created it)"
+	assert_line --regexp "^after shmget +nattch 0  cpid $parent  lpid 0  atime never  dtime never$"
+	assert_line --regexp "^after parent's shmat +nattch 1  cpid $parent  lpid $parent  atime [0-9-]+ [0-9:]+  dtime never$"
+	assert_line --regexp "^after child's shmat +nattch 2  cpid $parent  lpid $child  "
+	assert_line --regexp "^  /proc/sysvipc/shm: key=0x53[0-9a-f]{6} shmid=[0-9]+ perms=600 size=100 cpid=$parent lpid=$child nattch=2 "
+	assert_line --regexp "^after child's shmdt +nattch 1  cpid $parent  lpid $child  atime [0-9-]+ [0-9:]+  dtime [0-9-]+ [0-9:]+$"
+	assert_line --regexp "^after parent's shmdt +nattch 0  cpid $parent  lpid $parent  "
+}
+
+# ---- IPC_RMID --------------------------------------------------------------
+
+@test "IPC_RMID while attached: key 0, dest, still usable, gone at last detach" {
+	run prog sysv_shm rmid
+	assert_success
+	assert_line --regexp "^before: shmid [0-9]+ key 0x53[0-9a-f]{6} mode 0600 status - nattch 1$"
+	assert_line --regexp "^after IPC_RMID: shmid [0-9]+ key 0x00000000 mode 0600 status dest nattch 1$"
+	assert_line --regexp "^  /proc/sysvipc/shm: key=0x00000000 shmid=[0-9]+ perms=1600 "
+	assert_line 'still readable: "written before IPC_RMID"'
+	assert_line 'still writable: "written after IPC_RMID"'
+	assert_line --regexp "^  shmget\(old key, 0, 0\) +-> ENOENT "
+	assert_line --regexp "^  shmget\(old key, 100, IPC_CREAT\|IPC_EXCL\) +-> shmid [0-9]+: a new segment$"
+	assert_line "shmat by id after IPC_RMID (Linux only): same bytes, nattch 2"
+	assert_line --regexp "^  shmctl\(IPC_STAT\) after the last shmdt +-> EINVAL "
+}
+
+# bats test_tags=points:3
+@test "ipcs shows a removed but attached segment as key 0x00000000, dest" {
+	create_persist "still here"
+	bg_start sysv_shm hold
+	[[ $BG_LINE =~ ^hold:\ attached\ shmid\ $ID\  ]] || fail "hold: $BG_LINE"
+	run prog sysv_shm read # a second attach, from another process
+	assert_line --partial "nattch while I am attached: 2"
+	assert_line "still here"
+	run ipcs_row "$ID"
+	assert_output --regexp "^$KEY +$ID +[^ ]+ +600 +11 +1 *$"
+	run prog sysv_shm remove
+	assert_success
+	assert_line "removed shmid $ID (key $KEY)"
+	assert_line "still attached by 1 process(es): it lives on as key 0x00000000, status dest, until the last shmdt"
+	run ipcs_row "$ID"
+	assert_output --regexp "^0x00000000 +$ID +[^ ]+ +600 +11 +1 +dest *$"
+	# the key is free: shmget finds nothing any more
+	run prog sysv_shm read
+	assert_failure 1
+	assert_output "sysv_shm: shmget($(printf 'key %s' "$KEY")): ENOENT (No such file or directory)"
+	bg_eof
+	bg_line
+	assert_equal "$BG_LINE" "hold: EOF; key now 0x00000000, status dest, nattch 1"
+	bg_line
+	assert_equal "$BG_LINE" "hold: the segment still reads: still here"
+	bg_line
+	assert_equal "$BG_LINE" "hold: detached"
+	wait "$BG_PID"
+	run ipcs_row "$ID"
+	assert_output ""
+}
+
+# ---- kernel persistence ---------------------------------------------------
+
+# bats test_tags=points:3
+@test "kernel persistence: a later process reads what an exited one wrote" {
+	create_persist "hello persistence"
+	# the creator has exited; the segment is still there, nobody attached
+	run ipcs_row "$ID"
+	assert_output --regexp "^$KEY +$ID +[^ ]+ +600 +18 +0 *$"
+	run awk -v k=$((KEY)) 'NR > 1 && $1 == k {print $3, $4, $5, $7}' /proc/sysvipc/shm
+	assert_output "600 18 $CREATOR 0"
+	prog sysv_shm read >"$BATS_TEST_TMPDIR/got" 2>"$BATS_TEST_TMPDIR/err"
+	printf 'hello persistence\n' >"$BATS_TEST_TMPDIR/want"
+	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	grep -q "nattch while I am attached: 1" "$BATS_TEST_TMPDIR/err"
+	run prog sysv_shm info
+	assert_success
+	assert_line "key     $KEY"
+	assert_line "id      $ID"
+	assert_line "size    18 bytes (shm_segsz: what shmget was asked for)"
+	assert_line "nattch  0"
+	assert_line "cpid    $CREATOR (created it)"
+	refute_line "lpid    $CREATOR (last shmat or shmdt)"
+	run prog sysv_shm remove
+	assert_success
+	assert_line "removed shmid $ID (key $KEY)"
+	run ipcs_row "$ID"
+	assert_output ""
+	run prog sysv_shm read
+	assert_failure 1
+	assert_output --partial "ENOENT"
+}
+
+@test "persistence is binary-safe: 64 KiB of random bytes come back unchanged" {
+	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/in"
+	run prog sysv_shm create <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_output --partial ", 65536 bytes, "
+	prog sysv_shm read >"$BATS_TEST_TMPDIR/out" 2>/dev/null
+	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
+	run prog sysv_shm remove
+	assert_success
+}
+
+# bats test_tags=points:2,exercise:9-2
+@test "IPC_SET changes the mode, and ipcs -m shows it" {
+	create_persist "mode test"
+	run prog sysv_shm chmod 640
+	assert_success
+	assert_output "shmid $ID: mode 0600 -> 0640"
+	run ipcs_row "$ID"
+	assert_output --regexp "^$KEY +$ID +[^ ]+ +640 +10 +0 *$"
+	run prog sysv_shm info
+	assert_line "mode    0640"
+	run prog sysv_shm remove
+	assert_success
+}
+
+@test "create twice: EEXIST, exit 1; read/remove without a segment: ENOENT" {
+	create_persist "first"
+	run prog sysv_shm create "second"
+	assert_failure 1
+	assert_output "sysv_shm: shmget(key $KEY): EEXIST (File exists)"
+	prog sysv_shm read >"$BATS_TEST_TMPDIR/got" 2>/dev/null
+	[ "$(cat "$BATS_TEST_TMPDIR/got")" = first ]
+	run prog sysv_shm remove
+	assert_success
+	run prog sysv_shm remove
+	assert_failure 1
+	assert_output "sysv_shm: shmget(key $KEY): ENOENT (No such file or directory)"
+	run prog sysv_shm info
+	assert_failure 1
+}
+
+@test "create with empty input: a clear message, exit 1, nothing created" {
+	run prog sysv_shm create </dev/null
+	assert_failure 1
+	assert_output --partial "input is empty"
+	run prog sysv_shm read
+	assert_failure 1
+}
+
+@test "mode 0600 keeps another user out: EACCES to attach or stat, EPERM to remove" {
+	[ "$(id -u)" = 0 ] || skip "needs root to act as a second user"
+	create_persist "private data"
+	run unprivileged "$BUILD/$LAB/sysv_shm" read
+	assert_failure 1
+	assert_output "sysv_shm: shmat(shmid $ID): EACCES (Permission denied)"
+	# IPC_STAT needs read permission too (chmod starts with it)
+	run unprivileged "$BUILD/$LAB/sysv_shm" chmod 666
+	assert_failure 1
+	assert_output "sysv_shm: shmctl(shmid $ID, IPC_STAT): EACCES (Permission denied)"
+	# IPC_RMID (and IPC_SET) need the owner or the creator, not a mode bit
+	run unprivileged "$BUILD/$LAB/sysv_shm" remove
+	assert_failure 1
+	assert_output "sysv_shm: shmctl(shmid $ID, IPC_RMID): EPERM (Operation not permitted)"
+	run prog sysv_shm remove
+	assert_success
+	assert_line "nobody was attached: it is gone"
+}
+
+# ---- cleanup ----------------------------------------------------------------
+
+@test "scratch: EOF on stdin removes the segment" {
+	bg_start sysv_shm scratch
+	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ key\ (0x53[0-9a-f]{6}) ]] || fail "$BG_LINE"
+	id=${BASH_REMATCH[1]}
+	run ipcs_row "$id"
+	assert_output --regexp "^${BASH_REMATCH[2]} +$id +[^ ]+ +600 +100 +1 *$"
+	bg_eof
+	bg_line
+	assert_equal "$BG_LINE" "scratch: removed shmid $id"
+	wait "$BG_PID"
+	run ipcs_row "$id"
+	assert_output ""
+}
+
+@test "scratch: SIGINT (Ctrl-C) removes the segment" {
+	bg_start sysv_shm scratch
+	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
+	id=${BASH_REMATCH[1]}
+	kill -INT "${BASH_REMATCH[2]}"
+	status=0
+	wait "$BG_PID" || status=$?
+	[ "$status" = 130 ] # died of SIGINT, as common/ re-raises it
+	run ipcs_row "$id"
+	assert_output ""
+}
+
+@test "scratch: after SIGKILL the segment stays, and clean-ipc finds it by key" {
+	bg_start sysv_shm scratch
+	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
+	id=${BASH_REMATCH[1]}
+	kill -KILL "${BASH_REMATCH[2]}"
+	wait "$BG_PID" || true
+	run ipcs_row "$id"
+	assert_output --regexp " $id +[^ ]+ +600 +100 +0 *$"
+	# --list only: removing every suite object would hit concurrent runs
+	run "$ROOT/scripts/clean-ipc" --list
+	assert_line --regexp "^sysv m id $id:"
+	ipcrm -m "$id"
+}
+
+# ---- the narrated demo ---------------------------------------------------------
+
+@test "make lab-9: the demo runs to the end and leaves nothing behind" {
+	run env SHMLABS_BUILD="$BUILD" timeout 60 "$ROOT/scripts/run-demo" labs/09-sysv-shm
+	assert_success
+	assert_line --regexp "^0x00000000 +[0-9]+ +[^ ]+ +[0-7]+ +17 +1 +dest *$"
+	assert_line "hold: the segment still reads: persistent-hello"
+	assert_line "(no row: the last detach destroyed it)"
+}
