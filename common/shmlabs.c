@@ -29,13 +29,13 @@ static void report(const char *call, const char *obj, int err)
 		errno_name(err), strerror(err));
 }
 
-noreturn void die_child(const char *call, const char *obj)
+LAB_NORETURN void die_child(const char *call, const char *obj)
 {
 	report(call, obj, errno);
 	_exit(1);
 }
 
-noreturn void die(const char *call, const char *obj)
+LAB_NORETURN void die(const char *call, const char *obj)
 {
 	if (lab_pid && getpid() != lab_pid)
 		die_child(call, obj);
@@ -43,7 +43,7 @@ noreturn void die(const char *call, const char *obj)
 	exit(1);
 }
 
-noreturn void fail(const char *fmt, ...)
+LAB_NORETURN void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -57,7 +57,7 @@ noreturn void fail(const char *fmt, ...)
 	exit(1);
 }
 
-noreturn void usage_error(const char *usage, const char *why)
+LAB_NORETURN void usage_error(const char *usage, const char *why)
 {
 	if (why)
 		fprintf(stderr, "%s: %s\n", lab_prog, why);

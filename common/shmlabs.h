@@ -37,15 +37,20 @@ extern const char *lab_prog; /* basename of argv[0] */
  * installs the cleanup handlers for SIGINT, SIGTERM and SIGHUP. */
 void lab_init(int argc, char **argv);
 
+/* noreturn is spelled out as the attribute too, for cppcheck, which does not
+ * read <stdnoreturn.h>. */
+#define LAB_NORETURN noreturn __attribute__((__noreturn__))
+
 /* Print "PROG: CALL(OBJ): ENAME (text)" for errno and exit(1), or
  * _exit(1) when called in a child of the process that ran lab_init(). */
-noreturn void die(const char *call, const char *obj);
+LAB_NORETURN void die(const char *call, const char *obj);
 /* The same, always with _exit(1): for code that runs only in a child. */
-noreturn void die_child(const char *call, const char *obj);
+LAB_NORETURN void die_child(const char *call, const char *obj);
 /* A failure that is not a system call: "PROG: message", exit 1. */
-noreturn void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+LAB_NORETURN void fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 /* Print "usage: PROG ARGS" (and an optional reason) to stderr, exit 2. */
-noreturn void usage_error(const char *usage, const char *why);
+LAB_NORETURN void usage_error(const char *usage, const char *why);
 
 /* "ENOENT" for ENOENT: glibc's strerrorname_np, with a fallback. */
 const char *errno_name(int err);

@@ -20,7 +20,9 @@ say() { printf '%s\n' "$@"; }
 show() {
 	local shown=("$@")
 	shown[0]=${shown[0]#"$SHMLABS_BUILD"/}
-	printf '%s$ %s%s\n' "$demo_d" "${shown[*]}" "$demo_r"
+	printf '%s$' "$demo_d"
+	printf ' %q' "${shown[@]}"
+	printf '%s\n' "$demo_r"
 	"$@"
 }
 labbin() { printf '%s/%s' "$SHMLABS_BUILD" "$1"; }
