@@ -74,24 +74,29 @@ ipc_leftovers() {
 watchdog_start() {
 	[ -n "${SHMLABS_TEST_TIMEOUT:-}" ] || return 0
 	local me=$BASHPID limit=$SHMLABS_TEST_TIMEOUT
+	WATCHDOG_PIDFILE=$BATS_TEST_TMPDIR/.watchdog
+	# Started from a subshell, so it is not the test shell's child: a bare
+	# `wait` in a test does not wait for it.
 	(
-		exec 2>/dev/null
-		sleep "$limit" &
-		wait $!
-		echo "# watchdog: test exceeded ${limit}s" >&3
-		for p in $(pgrep -P "$me"); do
-			[ "$p" = "$BASHPID" ] || kill -KILL "$p"
-		done
-		kill -TERM "$me"
-	) &
-	WATCHDOG_PID=$!
+		(
+			exec 2>/dev/null
+			sleep "$limit" &
+			wait $!
+			echo "# watchdog: test exceeded ${limit}s" >&3
+			pkill -KILL -P "$me"
+			kill -TERM "$me"
+		) &
+		echo $! >"$WATCHDOG_PIDFILE"
+	)
 }
 watchdog_stop() {
-	[ -n "${WATCHDOG_PID:-}" ] || return 0
-	pkill -P "$WATCHDOG_PID" 2>/dev/null
-	kill "$WATCHDOG_PID" 2>/dev/null
-	wait "$WATCHDOG_PID" 2>/dev/null
-	WATCHDOG_PID=
+	local pid
+	[ -n "${WATCHDOG_PIDFILE:-}" ] && [ -f "$WATCHDOG_PIDFILE" ] || return 0
+	pid=$(cat "$WATCHDOG_PIDFILE")
+	rm -f "$WATCHDOG_PIDFILE"
+	[ -n "$pid" ] || return 0
+	pkill -P "$pid" 2>/dev/null
+	kill "$pid" 2>/dev/null
 	return 0
 }
 
