@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Lab 13 demo: the transfer through System V shared memory guarded by a set
+# of two System V semaphores; the init race and its fix; SEM_UNDO; a dead
+# peer.  Every wait below is for an event (a line of narration read from a
+# FIFO, a process exit), never for time to pass.
+. "$SHMLABS_ROOT/scripts/demo-lib.bash"
+B=$(labbin 13-sysv-semaphore)
+d=$TMPDIR
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -f "$d"/*
+}
+trap cleanup EXIT
+
+# start NAME PROG ARGS...: run PROG in the background (stdin and stdout as
+# given to `start`), its stderr - the -v narration - into the FIFO NAME,
+# which we read on fd NARR.  $LAST is its pid.
+start() {
+	local fifo=$d/$1
+	shift
+	mkfifo "$fifo"
+	# <&0: an explicit stdin, or a background job gets /dev/null.
+	"$@" <&0 2>"$fifo" &
+	LAST=$!
+	pids+=("$LAST")
+	exec {NARR}<"$fifo"
+	rm -f "$fifo"
+}
+# upto REGEX: show narration lines up to one matching REGEX; the lines read
+# are kept in $SEEN.
+upto() {
+	local line
+	SEEN=
+	while IFS= read -r -u "$NARR" line; do
+		printf '   | %s\n' "$line"
+		SEEN+=$line$'\n'
+		[[ $line =~ $1 ]] && return 0
+	done
+	echo "demo: the program ended before printing /$1/" >&2
+	return 1
+}
+# rest: show the remaining narration, until the program closes stderr.
+rest() {
+	local line
+	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
+	exec {NARR}<&-
+}
+# grab REGEX: the first capture group of REGEX in $SEEN.
+grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
+
+cd "$d"
+seq -f 'line %g of the demo file' 1 3000 >input
+
+step "The reader starts alone: it creates and initialises the objects"
+say "reader -v > copy   (in the background; its -v narration is shown with '|')"
+start r1 "$B/reader" -v >copy
+rpid=$LAST
+upto 'initialised:'
+semid=$(grab 'semaphore set key 0x[0-9a-f]+ id ([0-9]+)')
+shmid=$(grab 'segment key 0x[0-9a-f]+ id ([0-9]+)')
+say "While it waits for a writer: one set of 2 semaphores, sem_otime set by" \
+	"the creator's first semop, values CAN_READ 0 and CAN_WRITE 1 ..."
+show ipcs -s -i "$semid"
+say "... and one segment of 4108 bytes (two pids, a length, 4096 data" \
+	"bytes), attached once:"
+show ipcs -m -i "$shmid"
+
+step "The writer joins; 3000 lines travel in 4096-byte chunks"
+show "$B/writer" -v <input
+wait "$rpid"
+rest
+show cmp input copy
+say "cmp is silent: the copy is byte-identical.  The writer, the last user," \
+	"removed the set and the segment."
+
+step "The init race, frozen: the creator stops between SETALL and its first semop"
+say "writer --stop-in-init raises SIGSTOP right after semctl(SETALL)."
+start w2 "$B/writer" -v --stop-in-init <input
+wpid=$LAST
+upto 'stopping inside the init window'
+semid=$(grab 'semaphore set key 0x[0-9a-f]+ id ([0-9]+)')
+say "semctl(SETALL) leaves sem_otime alone: 'otime = Not set' says the set" \
+	"is not ready, although both values are already 0."
+show ipcs -s -i "$semid"
+say "A reader started now finds the set, sees sem_otime == 0, and waits:"
+W_NARR=$NARR
+start r2 "$B/reader" -v >copy
+rpid=$LAST
+upto 'waiting for its creator'
+say "Let the creator go on: it creates the segment and makes its first semop."
+show kill -CONT "$wpid"
+wait "$wpid" "$rpid"
+rest
+NARR=$W_NARR
+rest
+show cmp input copy
+
+step "Why the wait matters: the same race without it and with it (semdemo)"
+show "$B/semdemo" naive-init
+show "$B/semdemo" safe-init
+
+step "Why there is no SEM_UNDO in a hand-off"
+show "$B/semdemo" undo
+
+step "A dead peer is noticed within a second"
+start r3 "$B/reader" -v >/dev/null
+rpid=$LAST
+upto 'initialised:'
+semid=$(grab 'semaphore set key 0x[0-9a-f]+ id ([0-9]+)')
+say "kill -KILL the waiting reader: it cannot clean up, the objects stay."
+show kill -KILL "$rpid"
+wait "$rpid" 2>/dev/null || true
+rest
+say "A writer joins, hands over one chunk, waits in semtimedop(2) for the" \
+	"buffer, times out after 1 s, asks kill(reader_pid, 0), gets ESRCH," \
+	"and removes the objects:"
+show "$B/writer" <input || say "(writer exit status $?)"
+say "The set and the segment of this demo are gone:"
+show ipcs -s -i "$semid" 2>&1 || true

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Lab 14 demo: signals as the synchronisation of a shared-memory transfer.
+# First the lost wake-up of pause(), forced and caught by an alarm, and its
+# fix with sigprocmask + sigsuspend; then the writer/reader pair, the pids
+# in the shared memory, a stray signal, and a dead peer.  Every wait below
+# is for an event (a line of narration read from a FIFO, a process exit).
+. "$SHMLABS_ROOT/scripts/demo-lib.bash"
+B=$(labbin 14-signal-sync)
+d=$TMPDIR
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -f "$d"/*
+}
+trap cleanup EXIT
+
+# start NAME PROG ARGS...: PROG in the background, its stderr (the -v
+# narration) into the FIFO NAME, read on fd NARR.  $LAST is its pid.
+start() {
+	local fifo=$d/$1
+	shift
+	mkfifo "$fifo"
+	"$@" <&0 2>"$fifo" & # <&0: or a background job gets /dev/null
+	LAST=$!
+	pids+=("$LAST")
+	exec {NARR}<"$fifo"
+	rm -f "$fifo"
+}
+upto() { # show narration up to a line matching $1; lines kept in $SEEN
+	local line
+	SEEN=
+	while IFS= read -r -u "$NARR" line; do
+		printf '   | %s\n' "$line"
+		SEEN+=$line$'\n'
+		[[ $line =~ $1 ]] && return 0
+	done
+	echo "demo: the program ended before printing /$1/" >&2
+	return 1
+}
+rest() {
+	local line
+	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
+	exec {NARR}<&-
+}
+grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
+
+cd "$d"
+seq -f 'line %g of the demo file' 1 3000 >input
+
+step "The lost wake-up: while (!flag) pause();"
+say "The poster's SIGUSR1 is forced (by a pipe handshake, not by timing)" \
+	"into the window between the waiter's test and its pause().  The" \
+	"handler runs in the window, pause() then waits for a signal that" \
+	"never comes; alarm(2) ends it after 1 s and reports it."
+show "$B/lost_wakeup" --racy --alarm 1 || say "(exit status $?: caught)"
+
+step "The fix: block SIGUSR1, test, then sigsuspend()"
+say "Same window.  This time the signal stays PENDING (blocked), and" \
+	"sigsuspend() unblocks and sleeps in one step: it returns at once."
+show "$B/lost_wakeup"
+
+step "Many round trips, each wait bounded by the alarm"
+show "$B/lost_wakeup" --rounds 100000
+say "(--racy --rounds usually loses nothing either: the window is a few" \
+	"instructions wide.  That is why this bug survives testing.)"
+
+step "The transfer: the reader starts alone"
+say "reader -v > copy   (in the background; its narration is shown with '|')"
+start r1 "$B/reader" -v >copy
+rpid=$LAST
+upto 'my pid [0-9]+ is in slot 1'
+obj=$(grab 'created [^ ]+ \((/dev/shm/[^)]+)\)')
+say "The object, and its first 12 bytes: pid[writer], pid[reader], full:"
+show ls -l "$obj"
+show od -An -t d4 -N 12 "$obj"
+say "A stray SIGUSR1 from this shell: the reader has no handler for it (the" \
+	"default action would kill it), but the signal is blocked and taken by" \
+	"sigtimedwait(), which sees it is not from the writer:"
+show kill -USR1 "$rpid"
+upto 'ignored SIGUSR1'
+
+step "The writer joins: 3000 lines, each hand-off a flag plus a SIGUSR1"
+show "$B/writer" -v <input
+wait "$rpid"
+rest
+show cmp input copy
+say "cmp is silent: byte-identical.  '0 lost wake-ups': every sleep ended" \
+	"by the peer's signal.  Sleeps and signals need not be equal in number:" \
+	"a signal sent while its receiver was busy stays pending and is taken" \
+	"(and found stale) at its next wait - the flag, not the signal, is the" \
+	"truth."
+
+step "A dead peer is noticed within a second"
+start r2 "$B/reader" -v >/dev/null
+rpid=$LAST
+upto 'my pid [0-9]+ is in slot 1'
+show kill -KILL "$rpid"
+wait "$rpid" 2>/dev/null || true
+rest
+say "A writer joins and hands over a chunk: kill(reader_pid, SIGUSR1) fails" \
+	"with ESRCH, and it removes the object.  (A writer already asleep would" \
+	"get the same ESRCH from kill(reader_pid, 0) after its 1 s" \
+	"sigtimedwait.)"
+show "$B/writer" <input || say "(writer exit status $?)"
+show ls "$obj" 2>&1 || true

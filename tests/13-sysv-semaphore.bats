@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# Lab 13: the transfer through System V shared memory and a set of two
+# System V semaphores.  The shared cases come from tests/transfer.bash; the
+# lab's own tests assert what `ipcs` shows, the sem_otime logic of the init
+# race (with the writer frozen inside the window by --stop-in-init), and
+# semdemo's replays of the init race and of SEM_UNDO.
+load helper
+load transfer
+
+BG=() # background `timeout` pids of this file's own tests
+
+# WORKAROUND (until tests/transfer.bash does the same): a System V segment
+# removed with IPC_RMID stays listed in /proc/sysvipc/shm, marked SHM_DEST
+# (01000 in its mode), until the LAST process detaches.  When the victim of
+# sigint-* removes everything, the survivor may still be attached for a few
+# milliseconds; that segment is not "left behind" (it goes at the
+# survivor's exit, which the case checks again afterwards).
+_xfer_ipc_left() {
+	local dest
+	dest=$(awk 'NR > 1 && int($3 / 1000) % 2 == 1 { print "sysv shm " $2 }' \
+		/proc/sysvipc/shm)
+	ipc_leftovers | grep -v '^tmp ' | grep -vxF -f <(printf '%s\n' "$dest") || true
+}
+
+# bg NAME OUT ERR [ARGS...]: start $BUILD/$LAB/NAME in the background under
+# timeout, stdin from $IN (default /dev/null); its pid lands in BG_PID.
+bg() {
+	local name=$1 out=$2 err=$3
+	shift 3
+	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$name" "$@" <"${IN:-/dev/null}" \
+		>"$out" 2>"$err" 3>&- &
+	BG_PID=$!
+	BG+=("$BG_PID")
+}
+
+# await_line FILE REGEX [TPID]: wait (10 s at most) until FILE has a line
+# matching REGEX; fail early if the `timeout` TPID has ended.
+await_line() {
+	local file=$1 re=$2 tpid=${3:-} end=$((SECONDS + 10))
+	until grep -Eq -- "$re" "$file" 2>/dev/null; do
+		if [ -n "$tpid" ] && ! _xfer_alive "$tpid"; then
+			fail "the program ended before printing /$re/: $(cat "$file")"
+			return 1
+		fi
+		if ((SECONDS > end)); then
+			fail "timed out waiting for /$re/ in: $(cat "$file")"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# field FILE REGEX: the first capture group of REGEX in FILE.
+field() {
+	sed -nE "s/.*$2.*/\\1/p" "$1" | head -n 1
+}
+
+# finish TPID: wait for it (bounded by its timeout); status in RC.
+finish() {
+	RC=0
+	wait "$1" || RC=$?
+}
+
+teardown() {
+	local p
+	for p in "${BG[@]}"; do
+		_xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
+	xfer_teardown
+	common_teardown
+}
+
+# ---- the shared transfer cases (tests/transfer.bash) -------------------
+
+@test "transfer: empty input" { xfer_case empty; }
+@test "transfer: one byte" { xfer_case one-byte; }
+@test "transfer: exactly one chunk" { xfer_case one-chunk; }
+@test "transfer: one chunk plus one byte" { xfer_case chunk-plus-one; }
+# bats test_tags=points:2
+@test "transfer: 5 MiB of random bytes" { xfer_case random-5mib; }
+@test "transfer: 10000 numbered lines in order" { xfer_case lines-10000; }
+@test "transfer: reader started first" { xfer_case reader-first; }
+@test "transfer: writer started first" { xfer_case writer-first; }
+# bats test_tags=points:2
+@test "transfer: SIGKILL to the writer, the reader notices" { xfer_case kill-writer; }
+# bats test_tags=points:2
+@test "transfer: SIGKILL to the reader, the writer notices" { xfer_case kill-reader; }
+@test "transfer: SIGINT to the writer removes everything" { xfer_case sigint-writer; }
+@test "transfer: SIGINT to the reader removes everything" { xfer_case sigint-reader; }
+@test "transfer: two prefixes at once do not interfere" { xfer_case parallel; }
+@test "transfer: usage errors and --chunk-size" { xfer_case usage; }
+
+# ---- lab 13 -------------------------------------------------------------
+
+# bats test_tags=points:2
+@test "ipcs shows the set (nsems 2, 600) and the segment while the reader waits" {
+	local d=$BATS_TEST_TMPDIR semkey semid shmkey shmid rpid wpid row
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'initialised: CAN_READ 0, CAN_WRITE 1' "$rpid"
+	semkey=$(field "$d/rerr" 'semaphore set key (0x[0-9a-f]{8})')
+	semid=$(field "$d/rerr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	shmkey=$(field "$d/rerr" 'segment key (0x[0-9a-f]{8})')
+	shmid=$(field "$d/rerr" 'segment key 0x[0-9a-f]{8} id ([0-9]+)')
+
+	# ipcs -s: key semid owner perms nsems
+	row=$(ipcs -s | awk -v k="$semkey" '$1 == k')
+	[ -n "$row" ] || fail "ipcs -s does not list key $semkey: $(ipcs -s)"
+	read -r _ id _ perms nsems <<<"$row"
+	assert_equal "$id" "$semid"
+	assert_equal "$perms" 600
+	assert_equal "$nsems" 2
+	# The creator's first semop stamped sem_otime; values CAN_READ 0, CAN_WRITE 1.
+	run ipcs -s -i "$semid"
+	assert_success
+	refute_output --partial "otime = Not set"
+	assert_line --regexp '^0 +0 +'
+	assert_line --regexp '^1 +1 +'
+	# ipcs -m: key shmid owner perms bytes nattch; 8 bytes of pids, 4 of
+	# length, 4096 of data; only the reader is attached.
+	row=$(ipcs -m | awk -v k="$shmkey" '$1 == k')
+	read -r _ id _ perms bytes nattch _ <<<"$row"
+	assert_equal "$id" "$shmid"
+	assert_equal "$bytes" 4108
+	assert_equal "$nattch" 1
+
+	printf 'one\ntwo\n' >"$d/in"
+	IN=$d/in bg writer /dev/null "$d/werr"
+	wpid=$BG_PID
+	finish "$wpid"
+	assert_equal "$RC" 0
+	finish "$rpid"
+	assert_equal "$RC" 0
+	cmp "$d/in" "$d/out"
+	# Removed by the writer at the end.
+	[ -z "$(ipcs -s | awk -v id="$semid" '$2 == id')" ] || fail "set $semid left"
+	[ -z "$(ipcs -m | awk -v id="$shmid" '$2 == id')" ] || fail "segment $shmid left"
+}
+
+# bats test_tags=points:3,exercise:13-1
+@test "init race: SETALL leaves sem_otime 0, the late reader waits for it, then all goes through" {
+	local d=$BATS_TEST_TMPDIR wpid rpid pid semid state
+	seq 1 2000 >"$d/in"
+	IN=$d/in bg writer /dev/null "$d/werr" -v --stop-in-init
+	wpid=$BG_PID
+	await_line "$d/werr" 'stopping inside the init window' "$wpid"
+	pid=$(field "$d/werr" 'pid ([0-9]+) stopping')
+	semid=$(field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	# The writer is stopped (state T) right after semctl(SETALL).
+	read -r _ _ state _ </proc/"$pid"/stat
+	assert_equal "$state" T
+	run ipcs -s -i "$semid"
+	assert_output --partial "otime = Not set"
+	assert_line --regexp '^0 +0 +'
+	assert_line --regexp '^1 +0 +'
+
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
+	# It waits: still running, no data yet, and it has not touched the set.
+	_xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/rerr")"
+	[ ! -s "$d/out" ] || fail "the reader wrote data before initialisation"
+	run ipcs -s -i "$semid"
+	assert_output --partial "otime = Not set"
+
+	kill -CONT "$pid"
+	finish "$wpid"
+	assert_equal "$RC" 0
+	finish "$rpid"
+	assert_equal "$RC" 0
+	cmp "$d/in" "$d/out"
+	grep -q 'sem_otime != 0: the set is initialised' "$d/rerr"
+}
+
+# bats test_tags=points:2,exercise:13-1
+@test "init race: a creator that dies inside the window makes the late-comer give up, bounded" {
+	local d=$BATS_TEST_TMPDIR wpid rpid pid semid t0 ms
+	IN=/dev/null bg writer /dev/null "$d/werr" -v --stop-in-init
+	wpid=$BG_PID
+	await_line "$d/werr" 'stopping inside the init window' "$wpid"
+	pid=$(field "$d/werr" 'pid ([0-9]+) stopping')
+	semid=$(field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
+	t0=${EPOCHREALTIME/[.,]/}
+	kill -KILL "$pid"
+	finish "$wpid"
+	assert_equal "$RC" 137
+	finish "$rpid"
+	ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
+	assert_equal "$RC" 1
+	grep -q "was never initialised (sem_otime still 0 after 3000 ms)" "$d/rerr" ||
+		fail "reader stderr: $(cat "$d/rerr")"
+	((ms < 5000)) || fail "the reader took ${ms} ms to give up"
+	# The dead creator's half-made set is still there (nobody may safely
+	# remove it); `make clean-ipc` finds it by its 0x53 key.
+	run "$ROOT/scripts/clean-ipc" --list
+	assert_output --partial "sysv s id $semid:"
+	ipcrm -s "$semid"
+}
+
+@test "a second reader is refused while the first one waits" {
+	local d=$BATS_TEST_TMPDIR r1 pid
+	bg reader "$d/out" "$d/rerr" -v
+	r1=$BG_PID
+	await_line "$d/rerr" 'my pid [0-9]+' "$r1"
+	pid=$(field "$d/rerr" 'initialised: .* my pid ([0-9]+)')
+	run prog reader
+	assert_failure 1
+	assert_output --partial "another reader (pid $pid) is already using this transfer"
+	IN=/dev/null bg writer /dev/null "$d/werr"
+	finish "$BG_PID"
+	assert_equal "$RC" 0
+	finish "$r1"
+	assert_equal "$RC" 0
+}
+
+@test "after SIGKILL to a lone reader, clean-ipc finds its set and segment by key" {
+	local d=$BATS_TEST_TMPDIR rpid pid semid shmid
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'initialised:' "$rpid"
+	pid=$(field "$d/rerr" 'my pid ([0-9]+)')
+	semid=$(field "$d/rerr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	shmid=$(field "$d/rerr" 'segment key 0x[0-9a-f]{8} id ([0-9]+)')
+	kill -KILL "$pid"
+	finish "$rpid"
+	assert_equal "$RC" 137
+	# SIGKILL runs no cleanup: both objects remain (kernel persistence).
+	run ipcs -s -i "$semid"
+	assert_success
+	run "$ROOT/scripts/clean-ipc" --list
+	assert_output --partial "sysv s id $semid:"
+	assert_output --partial "sysv m id $shmid:"
+	# (Removed by id here: clean-ipc without a prefix would also take
+	# other runs' objects.)
+	ipcrm -s "$semid" -m "$shmid"
+}
+
+@test "semdemo naive-init: the late-comer's V() before SETALL is lost" {
+	run prog semdemo naive-init
+	assert_success
+	assert_line --index 2 --partial "late-comer: V(CAN_READ)"
+	assert_line --index 2 --partial "sem_otime was still 0"
+	assert_line --index 3 --partial "already posted) now SETALL"
+	assert_output --partial "result: CAN_READ = 0 after one V(): the post was LOST"
+}
+
+# bats test_tags=points:2,exercise:13-1
+@test "semdemo safe-init: the late-comer waits for sem_otime, its V() survives" {
+	run prog semdemo safe-init
+	assert_success
+	assert_line --index 2 "late-comer: sem_otime == 0: not initialised yet, waiting"
+	assert_line --index 3 --partial "not posted: it waits) now SETALL"
+	assert_line --index 4 --partial "sem_otime was set"
+	assert_output --partial "result: CAN_READ = 1 after one V(): the post survived"
+}
+
+@test "semdemo undo: SEM_UNDO withdraws a V() and gives back a P() at exit" {
+	run prog semdemo undo
+	assert_success
+	assert_line --regexp '^writer P\(CAN_WRITE\) V\(CAN_READ\), exits: +CAN_READ = 1, CAN_WRITE = 0$'
+	assert_line --regexp '^reader P\(CAN_READ\) V\(CAN_WRITE\), exits: +CAN_READ = 0, CAN_WRITE = 1$'
+	assert_line --regexp 'V\(CAN_READ\) with SEM_UNDO, exits: +CAN_READ = 0, CAN_WRITE = 0  <- sum != 1'
+	assert_line --regexp 'P\(CAN_READ\) with SEM_UNDO \.\.\., exits: +CAN_READ = 1, CAN_WRITE = 1  <- sum != 1'
+}
+
+@test "semdemo: no argument or an unknown demo is a usage error" {
+	run prog semdemo
+	assert_usage
+	run prog semdemo frobnicate
+	assert_usage
+	run prog semdemo undo extra
+	assert_usage
+}

@@ -1,0 +1,226 @@
+#!/usr/bin/env bats
+# Lab 14: the transfer through POSIX shared memory, synchronised with
+# signals.  The shared cases come from tests/transfer.bash; the lab's own
+# tests force a SIGUSR1 into the test-then-pause() window (lost_wakeup
+# --racy must be caught by its alarm, the sigsuspend version must not lose
+# it), count lost wake-ups over many round trips, and check the pids in the
+# shared memory, the blocked SIGUSR1 and the handling of stray signals.
+load helper
+load transfer
+
+BG=() # background `timeout` pids of this file's own tests
+
+# bg NAME OUT ERR [ARGS...]: start $BUILD/$LAB/NAME in the background under
+# timeout, stdin from $IN (default /dev/null); its pid lands in BG_PID.
+bg() {
+	local name=$1 out=$2 err=$3
+	shift 3
+	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$name" "$@" <"${IN:-/dev/null}" \
+		>"$out" 2>"$err" 3>&- &
+	BG_PID=$!
+	BG+=("$BG_PID")
+}
+
+# await_line FILE REGEX [TPID]: wait (10 s at most) until FILE has a line
+# matching REGEX; fail early if the `timeout` TPID has ended.
+await_line() {
+	local file=$1 re=$2 tpid=${3:-} end=$((SECONDS + 10))
+	until grep -Eq -- "$re" "$file" 2>/dev/null; do
+		if [ -n "$tpid" ] && ! _xfer_alive "$tpid"; then
+			fail "the program ended before printing /$re/: $(cat "$file")"
+			return 1
+		fi
+		if ((SECONDS > end)); then
+			fail "timed out waiting for /$re/ in: $(cat "$file")"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+field() { sed -nE "s/.*$2.*/\\1/p" "$1" | head -n 1; }
+
+finish() {
+	RC=0
+	wait "$1" || RC=$?
+}
+
+now_ms() { echo $((${EPOCHREALTIME/[.,]/} / 1000)); }
+
+teardown() {
+	local p
+	for p in "${BG[@]}"; do
+		_xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
+	xfer_teardown
+	common_teardown
+}
+
+# ---- the shared transfer cases (tests/transfer.bash) -------------------
+
+@test "transfer: empty input" { xfer_case empty; }
+@test "transfer: one byte" { xfer_case one-byte; }
+@test "transfer: exactly one chunk" { xfer_case one-chunk; }
+@test "transfer: one chunk plus one byte" { xfer_case chunk-plus-one; }
+# bats test_tags=points:2
+@test "transfer: 5 MiB of random bytes" { xfer_case random-5mib; }
+@test "transfer: 10000 numbered lines in order" { xfer_case lines-10000; }
+@test "transfer: reader started first" { xfer_case reader-first; }
+@test "transfer: writer started first" { xfer_case writer-first; }
+# bats test_tags=points:2
+@test "transfer: SIGKILL to the writer, the reader notices" { xfer_case kill-writer; }
+# bats test_tags=points:2
+@test "transfer: SIGKILL to the reader, the writer notices" { xfer_case kill-reader; }
+@test "transfer: SIGINT to the writer removes everything" { xfer_case sigint-writer; }
+@test "transfer: SIGINT to the reader removes everything" { xfer_case sigint-reader; }
+@test "transfer: two prefixes at once do not interfere" { xfer_case parallel; }
+@test "transfer: usage errors and --chunk-size" { xfer_case usage; }
+
+# ---- lost wake-ups ------------------------------------------------------
+
+# bats test_tags=points:3
+@test "lost_wakeup --racy: the signal lands before pause(); the alarm reports it" {
+	local t0 ms
+	t0=$(now_ms)
+	run prog lost_wakeup --racy --alarm 1
+	ms=$(($(now_ms) - t0))
+	assert_failure 1
+	# The forced window: the handler ran before the sleep, nothing pending.
+	assert_line "waiter: back in the window: SIGUSR1 handler has run 1 time(s); SIGUSR1 pending: no"
+	assert_line "waiter: pause()"
+	assert_output --partial "lost wake-up: would have blocked forever"
+	# It slept until the 1 s alarm - not less (woken by nothing else), and
+	# not much more (bounded).
+	((ms >= 900 && ms < 3000)) || fail "took ${ms} ms, expected about 1000"
+}
+
+# bats test_tags=points:3,exercise:14-1
+@test "lost_wakeup: with SIGUSR1 blocked the signal waits, sigsuspend takes it at once" {
+	local t0 ms
+	t0=$(now_ms)
+	run prog lost_wakeup --alarm 5
+	ms=$(($(now_ms) - t0))
+	assert_success
+	# Same window, but the signal is pending instead of handled.
+	assert_line "waiter: back in the window: SIGUSR1 handler has run 0 time(s); SIGUSR1 pending: yes"
+	assert_line "waiter: sigsuspend()"
+	assert_line "result: woken by SIGUSR1 (handler ran 1 time(s)), flag == 1, no wake-up lost"
+	refute_output --partial "lost wake-up"
+	((ms < 4000)) || fail "took ${ms} ms: woken by the alarm, not by SIGUSR1"
+}
+
+# bats test_tags=points:1,exercise:14-1
+@test "lost_wakeup --rounds 20000: no wake-up lost over many round trips" {
+	run prog lost_wakeup --rounds 20000 --alarm 5
+	assert_success
+	assert_output "20000 round trips (20000 signals each way), 0 lost wake-ups"
+}
+
+@test "lost_wakeup: bad options are usage errors" {
+	run prog lost_wakeup --bogus
+	assert_usage
+	run prog lost_wakeup --rounds 0
+	assert_usage
+	run prog lost_wakeup --rounds many
+	assert_usage
+	run prog lost_wakeup --alarm
+	assert_usage
+	run prog lost_wakeup extra
+	assert_usage
+}
+
+# ---- the transfer's signals ---------------------------------------------
+
+# bats test_tags=points:2
+@test "5 MiB in 1281 hand-offs: every sleep ended by the peer's signal, none lost" {
+	local d=$BATS_TEST_TMPDIR rpid wpid
+	head -c 5242880 /dev/urandom >"$d/in"
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	IN=$d/in bg writer /dev/null "$d/werr" -v
+	wpid=$BG_PID
+	finish "$wpid"
+	assert_equal "$RC" 0
+	finish "$rpid"
+	assert_equal "$RC" 0
+	cmp "$d/in" "$d/out"
+	grep -q 'sent 5242880 bytes in 1281 chunks' "$d/werr"
+	grep -q 'received 5242880 bytes in 1281 chunks' "$d/rerr"
+	grep -Eq '[0-9]+ sleeps, [0-9]+ wake-up signals from the peer, 0 stray signals ignored, [0-9]+ timeouts, 0 lost wake-ups' "$d/werr" ||
+		fail "writer: $(cat "$d/werr")"
+	grep -Eq '[0-9]+ sleeps, [0-9]+ wake-up signals from the peer, 0 stray signals ignored, [0-9]+ timeouts, 0 lost wake-ups' "$d/rerr" ||
+		fail "reader: $(cat "$d/rerr")"
+}
+
+# bats test_tags=points:2
+@test "the pids are exchanged through the shared memory" {
+	local d=$BATS_TEST_TMPDIR rpid wpid pid obj slots
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$rpid"
+	pid=$(field "$d/rerr" 'my pid ([0-9]+)')
+	obj=/dev/shm/$SHMLABS_PREFIX-xfer-shm
+	assert_file_exists "$obj"
+	# struct shared: pid[0] (writer), pid[1] (reader), full, len, data.
+	assert_equal "$(stat -c %s "$obj")" 4112
+	slots=$(od -An -t d4 -N 12 "$obj" | xargs)
+	assert_equal "$slots" "0 $pid 0"
+
+	printf 'x%.0s' {1..5000} >"$d/in"
+	IN=$d/in bg writer /dev/null "$d/werr" -v
+	wpid=$BG_PID
+	finish "$wpid"
+	assert_equal "$RC" 0
+	finish "$rpid"
+	assert_equal "$RC" 0
+	cmp "$d/in" "$d/out"
+	# The writer found the reader's pid in its slot and took slot 0.
+	grep -q 'opened .* my pid [0-9]* is in slot 0' "$d/werr"
+	assert_file_not_exists "$obj"
+}
+
+# bats test_tags=points:2
+@test "a stray SIGUSR1 neither kills the waiting reader nor counts as a wake-up" {
+	local d=$BATS_TEST_TMPDIR rpid wpid pid cgt
+	bg reader "$d/out" "$d/rerr" -v
+	rpid=$BG_PID
+	await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$rpid"
+	pid=$(field "$d/rerr" 'my pid ([0-9]+)')
+	# No handler for SIGUSR1 (SigCgt bit 9 clear): its default action would
+	# kill the reader.  It survives only because the signal is blocked and
+	# taken by sigtimedwait().  (SigBlk shows it clear while the reader is
+	# inside sigtimedwait: the kernel unblocks the awaited set meanwhile.)
+	cgt=$(awk '/^SigCgt:/ { print $2 }' /proc/"$pid"/status)
+	(((0x$cgt & 0x200) == 0)) || fail "SigCgt $cgt: a SIGUSR1 handler is installed"
+	kill -USR1 "$pid"
+	await_line "$d/rerr" "ignored SIGUSR1 from pid $BASHPID \\(not the writer\\)" "$rpid"
+	_xfer_alive "$rpid" || fail "the reader died of SIGUSR1"
+	[ ! -s "$d/out" ] || fail "the stray signal made the reader output data"
+
+	printf 'after the stray signal\n' >"$d/in"
+	IN=$d/in bg writer /dev/null "$d/werr"
+	wpid=$BG_PID
+	finish "$wpid"
+	assert_equal "$RC" 0
+	finish "$rpid"
+	assert_equal "$RC" 0
+	cmp "$d/in" "$d/out"
+	grep -Eq ', 1 stray signals ignored, ' "$d/rerr"
+}
+
+@test "a second reader is refused while the first one waits" {
+	local d=$BATS_TEST_TMPDIR r1 pid
+	bg reader "$d/out" "$d/rerr" -v
+	r1=$BG_PID
+	await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$r1"
+	pid=$(field "$d/rerr" 'my pid ([0-9]+)')
+	run prog reader
+	assert_failure 1
+	assert_output --partial "another reader (pid $pid) is already using"
+	IN=/dev/null bg writer /dev/null "$d/werr"
+	finish "$BG_PID"
+	assert_equal "$RC" 0
+	finish "$r1"
+	assert_equal "$RC" 0
+}
