@@ -1,0 +1,2 @@
+TITLE := /dev/zero: shared and private mappings, fork, and what /proc/self/maps shows
+PROGS := devzero

@@ -1,0 +1,3 @@
+TITLE := smalloc/sfree: a malloc-like allocator of shared memory on mmap/munmap
+PROGS := smalloc_test share_struct
+UNITS := smalloc.c

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# tests/06-dev-zero.bats - lab 6: /dev/zero mapped shared and private,
+# across fork, and the /proc/self/maps lines the kernel prints for them.
+bats_require_minimum_version 1.5.0
+load helper
+
+# "dev MAJ:MIN inode N" of the /dev/zero node, as /proc/self/maps prints it.
+zero_node() {
+	printf '%02x:%02x %s' "$(stat -c %Hd /dev/zero)" "$(stat -c %Ld /dev/zero)" \
+		"$(stat -c %i /dev/zero)"
+}
+HEX='[0-9a-f]+'
+
+# bats test_tags=points:2
+@test "shared /dev/zero: zero-filled, the child sees 41, the parent sees the child's 42" {
+	run prog devzero shared
+	assert_success
+	assert_line --regexp '^mmap\(NULL, [0-9]+, PROT_READ\|PROT_WRITE, MAP_SHARED, fd, 0\) = 0x[0-9a-f]+$'
+	assert_line --regexp '^zero-filled: ([0-9]+) of \1 bytes are 0$'
+	assert_line 'parent: wrote 41 before fork()'
+	assert_line 'child:  sees 41, writes 42'
+	assert_line 'parent: after waitpid() sees 42'
+	assert_line 'result: shared with the child'
+	assert_line 'smaps: Anonymous: 0 kB after writing one page (shared memory pages are not anonymous)'
+}
+
+# bats test_tags=points:2
+@test "private /dev/zero: zero-filled, the child sees 41 but the parent keeps 41" {
+	run prog devzero private
+	assert_success
+	assert_line --regexp '^mmap\(NULL, [0-9]+, PROT_READ\|PROT_WRITE, MAP_PRIVATE, fd, 0\) = 0x[0-9a-f]+$'
+	assert_line --regexp '^zero-filled: ([0-9]+) of \1 bytes are 0$'
+	assert_line 'child:  sees 41, writes 42'
+	assert_line 'parent: after waitpid() sees 41'
+	assert_line 'result: not shared: the child wrote its own copy-on-write page'
+	# The written page is anonymous memory, whatever the maps line says.
+	assert_line --regexp '^smaps: Anonymous: [1-9][0-9]* kB after writing one page'
+}
+
+# bats test_tags=points:2,exercise:6-1
+@test "maps: shared /dev/zero is an s mapping of a fresh '/dev/zero (deleted)' object, same in the child" {
+	run prog devzero shared
+	assert_success
+	assert_line --regexp "^maps: $HEX-$HEX rw-s 00000000 $HEX:$HEX [0-9]+ /dev/zero \(deleted\)$"
+	assert_line '  is it the device node'"'"'s own inode (dev '"$(zero_node | sed 's/ / inode /')"')? no'
+	# The child's line names the very same object (same range, same inode).
+	local parent child
+	parent=$(grep '^maps: ' <<<"$output")
+	child=$(grep '^child:  maps: ' <<<"$output")
+	assert_equal "child:  $parent" "$child"
+}
+
+# bats test_tags=points:2,exercise:6-1
+@test "maps: private /dev/zero is a p mapping that names /dev/zero's own dev and inode" {
+	run prog devzero private
+	assert_success
+	assert_line --regexp "^maps: $HEX-$HEX rw-p 00000000 $(zero_node) /dev/zero$"
+	assert_line --partial "is it the device node's own inode (dev $(zero_node | sed 's/ / inode /'))? yes"
+}
+
+@test "twice: two MAP_SHARED mappings of one /dev/zero fd do not share memory" {
+	run prog devzero twice
+	assert_success
+	assert_line "wrote 'A' to first[0]: first[0] = 'A', second[0] = 0x00"
+	assert_line 'result: two separate objects: each mmap of /dev/zero creates new memory'
+}
+
+# bats test_tags=exercise:6-1
+@test "twice: the two maps lines show two different '/dev/zero (deleted)' inodes" {
+	run prog devzero twice
+	assert_success
+	assert_line --regexp "^first:  maps: $HEX-$HEX rw-s 00000000 $HEX:$HEX [0-9]+ /dev/zero \(deleted\)$"
+	assert_line --regexp "^second: maps: $HEX-$HEX rw-s 00000000 $HEX:$HEX [0-9]+ /dev/zero \(deleted\)$"
+	assert_line --regexp '^inodes: ([0-9]+) and ([0-9]+): different objects$'
+	local a b
+	a=$(sed -n 's/^first:  maps: .* \([0-9]*\) \/dev\/zero (deleted)$/\1/p' <<<"$output")
+	b=$(sed -n 's/^second: maps: .* \([0-9]*\) \/dev\/zero (deleted)$/\1/p' <<<"$output")
+	[ -n "$a" ]
+	[ -n "$b" ]
+	[ "$a" != "$b" ]
+}
+
+# bats test_tags=exercise:6-1
+@test "anon: MAP_SHARED|MAP_ANONYMOUS is also '/dev/zero (deleted)'; private anonymous has no name" {
+	run prog devzero anon
+	assert_success
+	assert_line --regexp "^maps: $HEX-$HEX rw-s 00000000 $HEX:$HEX [0-9]+ /dev/zero \(deleted\)$"
+	assert_line --regexp "^maps: $HEX-$HEX rw-p 00000000 00:00 0$"
+}
+
+@test "the seed's MMAP_SHARED typo does not compile; MAP_SHARED does" {
+	need cc
+	local src=$ROOT/labs/06-dev-zero/seed_typo.c.txt
+	LC_ALL=C run cc -x c -fsyntax-only "$src"
+	assert_failure
+	assert_output --partial "'MMAP_SHARED' undeclared"
+	assert_output --partial "did you mean 'MAP_SHARED'"
+	run bash -c "sed 's/MMAP_SHARED/MAP_SHARED/' '$src' | cc -x c -fsyntax-only -Wall -Werror -"
+	assert_success
+}
+
+@test "-f /dev/null: a device without mmap support -> mmap ENODEV, exit 1" {
+	run prog devzero -f /dev/null shared
+	assert_failure 1
+	assert_output --partial 'devzero: mmap(/dev/null): ENODEV (No such device)'
+}
+
+@test "usage: no mode, unknown mode, extra argument, unknown option -> exit 2" {
+	run prog devzero
+	assert_usage
+	run prog devzero bogus
+	assert_usage
+	assert_output --partial 'unknown mode'
+	run prog devzero shared private
+	assert_usage
+	run prog devzero -x shared
+	assert_usage
+	run prog devzero -f
+	assert_usage
+}
+
+@test "-f PATH: missing, directory, regular and empty file -> clear message, exit 1" {
+	run prog devzero -f "$BATS_TEST_TMPDIR/missing" shared
+	assert_failure 1
+	assert_output --partial "open($BATS_TEST_TMPDIR/missing): ENOENT"
+	run prog devzero -f "$BATS_TEST_TMPDIR" shared
+	assert_failure 1
+	assert_output --partial 'EISDIR'
+	: >"$BATS_TEST_TMPDIR/empty"
+	run prog devzero -f "$BATS_TEST_TMPDIR/empty" private
+	assert_failure 1
+	assert_output --partial 'empty is not a character device'
+}
+
+@test "-f PATH: unreadable -> open EACCES, exit 1 (also as root)" {
+	local f=$BATS_TEST_TMPDIR/locked
+	echo data >"$f"
+	chmod 000 "$f"
+	run unprivileged timeout 20 "$BUILD/$LAB/devzero" -f "$f" shared
+	assert_failure 1
+	assert_output --partial 'EACCES'
+}
