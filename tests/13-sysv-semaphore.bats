@@ -9,19 +9,6 @@ load transfer
 
 BG=() # background `timeout` pids of this file's own tests
 
-# WORKAROUND (until tests/transfer.bash does the same): a System V segment
-# removed with IPC_RMID stays listed in /proc/sysvipc/shm, marked SHM_DEST
-# (01000 in its mode), until the LAST process detaches.  When the victim of
-# sigint-* removes everything, the survivor may still be attached for a few
-# milliseconds; that segment is not "left behind" (it goes at the
-# survivor's exit, which the case checks again afterwards).
-_xfer_ipc_left() {
-	local dest
-	dest=$(awk 'NR > 1 && int($3 / 1000) % 2 == 1 { print "sysv shm " $2 }' \
-		/proc/sysvipc/shm)
-	ipc_leftovers | grep -v '^tmp ' | grep -vxF -f <(printf '%s\n' "$dest") || true
-}
-
 # bg NAME OUT ERR [ARGS...]: start $BUILD/$LAB/NAME in the background under
 # timeout, stdin from $IN (default /dev/null); its pid lands in BG_PID.
 bg() {
