@@ -17,13 +17,11 @@ setup() {
 # bats makes its temporary directories 0700.  Open the path down to $T for
 # "others" (search only), so that when a test runs a program as nobody, an
 # EACCES comes from the file's own mode and not from a parent directory.
-reachable_tmpdir() {
-	local d=$T
-	while [ "$d" != / ] && [ "$d" != "$(dirname "$BATS_RUN_TMPDIR")" ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
-}
+reachable_tmpdir() { reachable "$T"; }
+
+# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root),
+# under timeout like every program of the suite.
+uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
 
 # bats test_tags=points:2,exercise:1-1
 @test "MAP_SHARED: the edit made through the pointer reaches the file" {
@@ -87,12 +85,12 @@ reachable_tmpdir() {
 	reachable_tmpdir
 	# As an ordinary user a 0444 file cannot be opened O_RDWR, so this
 	# also proves that a private writable mapping needs only O_RDONLY.
-	run unprivileged "$BUILD/$LAB/file_mmap" --private "$f"
+	run uprog file_mmap --private "$f"
 	assert_success
 	assert_line --regexp "^maps  : [0-9a-f]+-[0-9a-f]+ rw-p 00000000 .* $f\$"
 	cmp "$f" "$T/orig"
 	# while MAP_SHARED (which opens O_RDWR) is refused
-	run unprivileged "$BUILD/$LAB/file_mmap" "$f"
+	run uprog file_mmap "$f"
 	assert_failure 1
 	assert_output "file_mmap: open($f): EACCES (Permission denied)"
 	cmp "$f" "$T/orig"
@@ -123,11 +121,11 @@ reachable_tmpdir() {
 	reachable_tmpdir
 	# Control: the same user can map it while it is readable ...
 	chmod 644 "$f"
-	run unprivileged "$BUILD/$LAB/file_mmap" --private "$f"
+	run uprog file_mmap --private "$f"
 	assert_success
 	# ... and cannot once it is mode 000.
 	chmod 000 "$f"
-	run unprivileged "$BUILD/$LAB/file_mmap" --private "$f"
+	run uprog file_mmap --private "$f"
 	assert_failure 1
 	assert_output "file_mmap: open($f): EACCES (Permission denied)"
 }
@@ -140,6 +138,15 @@ reachable_tmpdir() {
 	run prog file_mmap --private "$T/d"
 	assert_failure 1
 	assert_output "file_mmap: $T/d: is a directory; mmap(2) needs a regular file"
+}
+
+@test "an empty PATH string -> clear message, exit 1" {
+	run prog file_mmap ''
+	assert_failure 1
+	assert_output "file_mmap: the PATH is an empty string: name a regular file"
+	run prog file_mmap --private ''
+	assert_failure 1
+	assert_output --partial 'empty string'
 }
 
 @test "an empty file -> clear message (length 0 is EINVAL), exit 1, file untouched" {

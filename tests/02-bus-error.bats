@@ -82,7 +82,7 @@ setup() {
 @test "--crash: SIGBUS kills it: the shell says Bus error, status 135, no core file" {
 	cd "$BATS_TEST_TMPDIR"
 	ulimit -c unlimited 2>/dev/null || true
-	run bash -c 'timeout -k 2 20 "$1" --crash; echo "status=$?"' sh "$BUILD/$LAB/bus_error"
+	run bash -c 'timeout -k 2 "$2" "$1" --crash; echo "status=$?"' sh "$BUILD/$LAB/bus_error" "$TIMEOUT"
 	assert_line --partial '[crash] reading map + '
 	assert_output --partial 'Bus error'
 	assert_line 'status=135'

@@ -89,13 +89,12 @@ expect() {
 	# TMPDIR must be usable by nobody for its temp file
 	d=$BATS_TEST_TMPDIR/u
 	mkdir -m 1777 "$d"
-	p=$BATS_TEST_TMPDIR
-	while [ "$p" != / ] && [ "$p" != "$(dirname "$BATS_RUN_TMPDIR")" ]; do
-		chmod o+x "$p"
-		p=$(dirname "$p")
-	done
-	TMPDIR=$d run unprivileged "$BUILD/$LAB/mmap_rules" 1 3 9 11
+	reachable "$BATS_TEST_TMPDIR"
+	TMPDIR=$d run unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/mmap_rules" 1 3 9 11
 	assert_success
+	assert_equal "$(grep -c '^    expected EACCES, observed EACCES: PASS$' <<<"$output")" 2
+	assert_line '    expected SIGSEGV (SEGV_ACCERR), observed SIGSEGV (SEGV_ACCERR): PASS'
+	assert_line "    file byte 1, read back with pread(): 'W'"
 	assert_line '4 of 4 experiments behaved as expected'
 	assert_equal "$(ls -A "$d")" ""
 }

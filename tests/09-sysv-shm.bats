@@ -26,6 +26,10 @@ bg_line() {
 }
 bg_eof() { exec {BG_IN}>&-; }
 
+# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root:
+# root's CAP_IPC_OWNER would bypass every mode check), under timeout.
+uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
+
 # ipcs_row ID: the `ipcs -m` row of segment ID (key shmid owner perms bytes
 # nattch status), empty when there is none.
 ipcs_row() { ipcs -m | awk -v id="$1" '$2 == id'; }
@@ -105,23 +109,41 @@ create_persist() {
 	[ -z "$(ls -A "$TMPDIR")" ]
 }
 
-@test "ftok needs only the inode: a directory works, a missing path does not" {
-	run prog sysv_shm ftok "$BATS_TEST_TMPDIR"
+@test "ftok needs only the inode: a directory and an unreadable file work, a missing path does not" {
+	d=$BATS_TEST_TMPDIR
+	run prog sysv_shm ftok "$d"
 	assert_success
-	run prog sysv_shm ftok "$BATS_TEST_TMPDIR/nope"
+	ino=$(stat -c %i "$d")
+	assert_line --regexp "^ftok\(path, 'S'\) = 0x53[0-9a-f]{2}$(printf '%04x' $((ino & 0xffff)))\$"
+	# mode 000: nobody may read it, but stat(2) - all ftok does - works
+	f=$d/secret
+	: >"$f"
+	chmod 000 "$f"
+	reachable "$d"
+	run uprog sysv_shm ftok "$f"
+	assert_success
+	assert_line --partial "(matches)"
+	run prog sysv_shm ftok "$d/nope"
 	assert_failure 1
-	assert_output "sysv_shm: ftok($BATS_TEST_TMPDIR/nope): ENOENT (No such file or directory)"
+	assert_output "sysv_shm: ftok($d/nope): ENOENT (No such file or directory)"
+	run prog sysv_shm ftok ''
+	assert_failure 1
+	assert_output "sysv_shm: ftok: the PATH is an empty string: name an existing file"
 }
 
 @test "ftok on a file in an unsearchable directory: EACCES, exit 1" {
 	d=$BATS_TEST_TMPDIR/locked
 	mkdir "$d"
 	: >"$d/f"
+	reachable "$BATS_TEST_TMPDIR"
+	chmod 755 "$d"
+	run uprog sysv_shm ftok "$d/f" # control: searchable, it works
+	assert_success
 	chmod 000 "$d"
-	run unprivileged "$BUILD/$LAB/sysv_shm" ftok "$d/f"
+	run uprog sysv_shm ftok "$d/f"
 	chmod 755 "$d"
 	assert_failure 1
-	assert_output --partial "ftok($d/f): EACCES"
+	assert_output "sysv_shm: ftok($d/f): EACCES (Permission denied)"
 }
 
 @test "IPC_CREAT|IPC_EXCL twice: EEXIST; missing key: ENOENT; too big: EINVAL" {
@@ -318,18 +340,43 @@ create_persist() {
 	assert_failure 1
 }
 
-@test "mode 0600 keeps another user out: EACCES to attach or stat, EPERM to remove" {
-	[ "$(id -u)" = 0 ] || skip "needs root to act as a second user"
-	create_persist "private data"
-	run unprivileged "$BUILD/$LAB/sysv_shm" read
+# bats test_tags=points:2,exercise:9-2
+@test "permissions: the mode binds the owner too; IPC_RMID needs ownership, not a mode bit" {
+	# All as one ordinary user (nobody when root), who creates and owns it.
+	run uprog sysv_shm create "private data"
+	assert_success
+	[[ $output =~ shmid\ ([0-9]+),\ key\ (0x[0-9a-f]{8}) ]] || fail "$output"
+	id=${BASH_REMATCH[1]} key=${BASH_REMATCH[2]}
+	run uprog sysv_shm read # control: mode 0600, the owner reads
+	assert_success
+	assert_line "private data"
+	run uprog sysv_shm chmod 000
+	assert_success
+	assert_output "shmid $id: mode 0600 -> ?: IPC_STAT now fails with EACCES, the owner has no read bit either"
+	run ipcs_row "$id"
+	assert_output --regexp "^$key +$id +[^ ]+ +0 +13 +0 *$"
+	run uprog sysv_shm read
+	assert_failure 1
+	assert_output "sysv_shm: shmat(shmid $id): EACCES (Permission denied)"
+	run uprog sysv_shm info
+	assert_failure 1
+	assert_output "sysv_shm: shmctl(shmid $id, IPC_STAT): EACCES (Permission denied)"
+	run uprog sysv_shm remove # ownership is enough
+	assert_success
+	assert_line "removed shmid $id (key $key)"
+	assert_line "nobody was attached: it is gone"
+
+	# As root we can also be a second user: root's 0600 segment keeps
+	# nobody out, and only the owner or creator may remove it.
+	[ "$(id -u)" = 0 ] || return 0
+	create_persist "root's data"
+	run uprog sysv_shm read
 	assert_failure 1
 	assert_output "sysv_shm: shmat(shmid $ID): EACCES (Permission denied)"
-	# IPC_STAT needs read permission too (chmod starts with it)
-	run unprivileged "$BUILD/$LAB/sysv_shm" chmod 666
+	run uprog sysv_shm chmod 666 # IPC_STAT comes first, and needs read
 	assert_failure 1
 	assert_output "sysv_shm: shmctl(shmid $ID, IPC_STAT): EACCES (Permission denied)"
-	# IPC_RMID (and IPC_SET) need the owner or the creator, not a mode bit
-	run unprivileged "$BUILD/$LAB/sysv_shm" remove
+	run uprog sysv_shm remove
 	assert_failure 1
 	assert_output "sysv_shm: shmctl(shmid $ID, IPC_RMID): EPERM (Operation not permitted)"
 	run prog sysv_shm remove

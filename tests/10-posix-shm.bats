@@ -24,6 +24,10 @@ bg_line() {
 }
 bg_eof() { exec {BG_IN}>&-; }
 
+# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root:
+# root's CAP_DAC_OVERRIDE would bypass every mode check), under timeout.
+uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
+
 setup() {
 	common_setup
 	NAME=/$SHMLABS_PREFIX-persist # ipc_name("persist")
@@ -190,13 +194,36 @@ setup() {
 	assert_output "posix_shm: shm_unlink($NAME): ENOENT (No such file or directory)"
 }
 
-@test "mode 0600 keeps another user out: EACCES" {
-	[ "$(id -u)" = 0 ] || skip "needs root to act as a second user"
-	run prog posix_shm create "private"
+@test "permissions are file permissions: mode 000 locks out even the owner" {
+	# All as one ordinary user (nobody when root), who creates and owns it.
+	run uprog posix_shm create "private"
 	assert_success
-	run unprivileged "$BUILD/$LAB/posix_shm" read
+	run stat -c '%a %u' "$FILE"
+	assert_output "600 $(unprivileged id -u)"
+	chmod 000 "$FILE"
+	run uprog posix_shm read
 	assert_failure 1
 	assert_output "posix_shm: shm_open($NAME): EACCES (Permission denied)"
+	# unlinking needs write permission on /dev/shm, not on the object
+	run uprog posix_shm remove
+	assert_success
+	assert_file_not_exist "$FILE"
+
+	# As root we can also be a second user: root's 0600 object keeps
+	# nobody out, and the sticky bit of /dev/shm (mode 1777, like /tmp)
+	# lets only the owner unlink it.  (The kernel says EPERM; glibc's
+	# shm_unlink reports it as EACCES, the error POSIX specifies.)
+	[ "$(id -u)" = 0 ] || return 0
+	run stat -c %a /dev/shm
+	assert_output 1777
+	run prog posix_shm create "private"
+	assert_success
+	run uprog posix_shm read
+	assert_failure 1
+	assert_output "posix_shm: shm_open($NAME): EACCES (Permission denied)"
+	run uprog posix_shm remove
+	assert_failure 1
+	assert_output "posix_shm: shm_unlink($NAME): EACCES (Permission denied)"
 	run prog posix_shm remove
 	assert_success
 }

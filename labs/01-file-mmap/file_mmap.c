@@ -141,6 +141,9 @@ int main(int argc, char **argv)
 						: "too many arguments");
 	const char *path = argv[argi];
 
+	if (path[0] == '\0') /* open("") would say ENOENT about "" */
+		fail("the PATH is an empty string: name a regular file");
+
 	/*
 	 * 1. Open.  For MAP_SHARED with PROT_WRITE the descriptor must be
 	 * open for reading AND writing: mmap(2) checks the mapping's
@@ -237,10 +240,10 @@ int main(int argc, char **argv)
 	 * a MAP_SHARED edit even without msync, because read() and the
 	 * mapping use the very same pages.  msync is about durability (the
 	 * data survives a crash or power loss) and about portability to
-	 * systems without a unified cache.  Seed 002 says changes normally
-	 * reach the disk only at munmap(); in fact munmap() does not write
-	 * anything back either - the kernel's writeback does, some time
-	 * later, or msync/fsync now.
+	 * systems without a unified cache.  Seed bug (seeds 001 and 002):
+	 * "changes normally reach the disk only at munmap()".  munmap() does
+	 * not write anything back - the kernel's writeback does, some time
+	 * later (unmapped or not), or msync/fsync now.
 	 *
 	 * For MAP_PRIVATE there is nothing to write back: msync succeeds and
 	 * does nothing.

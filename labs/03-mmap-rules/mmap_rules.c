@@ -359,10 +359,12 @@ static const char *touch_after_munmap(void)
 			  "mmap", path);
 
 	CHK(close(fd), "close", path);
-	CHK(munmap(p, page), "munmap", path);
 	printf("    p = mmap(one page); munmap(p, %zu); read p[0]\n", page);
+	CHK(munmap(p, page), "munmap", path);
 	/* Nothing may map anything between the munmap() and this access,
-	 * or the address could be reused - so no printf() in between. */
+	 * or the address could be reused - so no printf() (which might
+	 * allocate) in between.  For the same reason this experiment cannot
+	 * be made safe in a multi-threaded program. */
 	return fault_name(touch(p, false));
 }
 

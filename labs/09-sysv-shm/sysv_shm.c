@@ -46,6 +46,10 @@
  *
  * The seed (a classic Chinese tutorial on Linux shared memory) gets several
  * details wrong; look for "Seed bug:" below.
+ *
+ * Man pages: shmget(2), shmat(2) (also shmdt), shmctl(2), ftok(3),
+ * svipc(7) (struct ipc_perm), ipcs(1), ipcrm(1), proc(5)
+ * (/proc/sysvipc/shm, /proc/sys/kernel/shm*).
  */
 #include "shmlabs.h"
 
@@ -424,6 +428,9 @@ static int cmd_ftok(const char *path)
 	int path_h = -1, seg_h;
 	struct stat st;
 
+	if (path && !*path) /* ftok("") would report ENOENT about "" */
+		fail("ftok: the PATH is an empty string: name an existing "
+		     "file");
 	if (!path) {
 		/* No PATH: make a fresh file in $TMPDIR, removed at exit. */
 		const char *dir = getenv("TMPDIR");
@@ -905,7 +912,20 @@ static int cmd_chmod(const char *arg)
 	(void)mode;
 	*/
 	/* END EXERCISE */
-	stat_seg(id, &ds);
+
+	/* IPC_STAT needs read permission, and the mode binds the owner too:
+	 * after `chmod 000` (or 200) even the owner gets EACCES from
+	 * IPC_STAT and shmat - unless it has CAP_IPC_OWNER, as root does.
+	 * IPC_SET and IPC_RMID still work: they check ownership, not the
+	 * mode bits, so the owner can always repair the mode or remove. */
+	if (shmctl(id, IPC_STAT, &ds) == -1) {
+		if (errno != EACCES)
+			die("shmctl", obj_ctl(id, "IPC_STAT"));
+		printf("shmid %d: mode %04o -> ?: IPC_STAT now fails with "
+		       "EACCES, the owner has no read bit either\n",
+		       id, before);
+		return 0;
+	}
 	printf("shmid %d: mode %04o -> %04o\n", id, before,
 	       ds.shm_perm.mode & 0777u);
 	return 0;

@@ -20,6 +20,8 @@ step "Forgetting ftruncate: SIGBUS"
 show "$P" nosize
 
 step "Persistence: the creator exits, the object stays"
+say "create makes the object, sizes it with ftruncate, writes through a" \
+	"mapping and exits without shm_unlink."
 show "$P" create persistent-hello
 say "" "It is a file in the tmpfs mounted on /dev/shm:"
 show ls -l "$FILE"
@@ -31,4 +33,7 @@ show "$P" remove
 show ls "$FILE" || say "(gone: shm_unlink removed the file)"
 
 step "shm_unlink while mapped"
+say "shm_unlink removes the name, like unlink(2): whoever has the object" \
+	"mapped keeps using it ('(deleted)' in /proc/self/maps), and the same" \
+	"name then makes a new, different object (another inode)."
 show "$P" unlink

@@ -35,6 +35,15 @@
  *   - shm_unlink removes only the name: mappings stay valid, /proc/self/maps
  *     says "(deleted)", and a new shm_open of the same name makes a new,
  *     different object.
+ *
+ * Seed note: seed 001 says distributions of its day (Red Hat 8.0, kernels
+ * 2.2/2.4) "did not implement POSIX shared memory yet".  Long obsolete:
+ * glibc's shm_open on the tmpfs at /dev/shm works on every current Linux.
+ * Its comparison of System V shm with a mapped file (who keeps the data,
+ * for how long) is extended to POSIX shm in the lab guide.
+ *
+ * Man pages: shm_open(3) (also shm_unlink), shm_overview(7), ftruncate(2),
+ * mmap(2), fstat(2), fchmod(2), umask(2), tmpfs(5), proc(5).
  */
 #include "shmlabs.h"
 
