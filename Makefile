@@ -56,6 +56,10 @@ $(BUILD)/common/shmlabs.o: common/shmlabs.c common/shmlabs.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# The self-test of common/ (tests/suite.bats).
+$(BUILD)/common/common_selftest: tests/common_selftest.c $(BUILD)/common/shmlabs.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- lab 17: the memdev driver, run inside QEMU ---------------------------
@@ -87,10 +91,10 @@ help:
 
 # ---- tests ----------------------------------------------------------------
 LAB_DIR    = $(if $(LAB),$(filter $(shell printf %02d $(LAB))-%,$(LABS)))
-TEST_FILES = $(if $(LAB),$(wildcard tests/$(shell printf %02d $(LAB))-*.bats),$(wildcard tests/[0-9][0-9]-*.bats))
+TEST_FILES = $(if $(LAB),$(wildcard tests/$(shell printf %02d $(LAB))-*.bats),tests/suite.bats $(wildcard tests/[0-9][0-9]-*.bats))
 
 # `make test LAB=N` builds only lab N, so one lab's tests never wait on another.
-test: $(if $(LAB),$(BINS_$(LAB_DIR)),all)
+test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	@if [ -n "$(LAB)" ] && [ -z "$(TEST_FILES)" ]; then \
 		echo "no tests for lab $(LAB)" >&2; exit 2; fi

@@ -10,6 +10,7 @@
 #     a message queue, a System V object or a temporary file behind.
 # and the functions prog (run a lab program under timeout), need (a
 # dependency: skip, or fail when CI=true) and ipc_leftovers.
+bats_require_minimum_version 1.5.0 # run --separate-stderr, run -N
 bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file

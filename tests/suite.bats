@@ -1,0 +1,148 @@
+# tests/suite.bats - the suite's own machinery: the Makefile interface,
+# common/ (through tests/common_selftest.c), scripts/clean-ipc,
+# scripts/run-demo, scripts/setup, and every lab's `make lab-N` demo.
+load helper
+
+selftest() { timeout -k 2 "$TIMEOUT" "$BUILD/common/common_selftest" "$@"; }
+
+@test "make list: every lab 1-17 with its folder and title" {
+	run make -s -C "$ROOT" list
+	assert_success
+	assert_equal "$(awk '{print $1}' <<<"$output" | tr '\n' ' ')" \
+		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
+	assert_line --regexp '^ +1  01-file-mmap +[A-Z]'
+	assert_line --regexp '^ +17  driver-lab +memdev'
+	[ "$(awk 'NF < 3' <<<"$output")" = "" ] || fail "a lab without a title"
+}
+
+@test "make help names every target" {
+	run make -s -C "$ROOT" help
+	assert_success
+	local t
+	for t in "lab-N" "list" "test" "SANITIZE=1" "lint" "clean-ipc" "handout" "grade"; do
+		assert_output --partial "make $t"
+	done
+}
+
+@test "common: a failed call prints PROG: CALL(OBJECT): ENAME (text), exit 1" {
+	run --separate-stderr selftest die /no/such/file
+	assert_failure 1
+	assert_equal "$stderr" "common_selftest: open(/no/such/file): ENOENT (No such file or directory)"
+	assert_equal "$output" ""
+}
+
+@test "common: a child that fails exits with _exit(1), the parent goes on" {
+	run --separate-stderr selftest child-die /nope
+	assert_success
+	assert_equal "$output" $'buffered\nparent: child status 1'
+	assert_equal "$stderr" "common_selftest: open(/nope): ENOENT (No such file or directory)"
+}
+
+@test "common: usage errors go to stderr with exit 2" {
+	run --separate-stderr selftest usage
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "common_selftest: usage test
+usage: common_selftest name|key|die|child-die|usage|hold|child-exit|leave-sysv ARG"
+	run selftest
+	assert_usage
+}
+
+@test "common: names and keys come from SHMLABS_PREFIX" {
+	run selftest name x
+	assert_output "/$SHMLABS_PREFIX-x"
+	SHMLABS_PREFIX=alice run selftest name x
+	assert_output "/shmlabs-alice-x"
+	SHMLABS_PREFIX=a/b run selftest name x
+	assert_output "/shmlabs-a_b-x"
+	local k1 k2 k3
+	k1=$(SHMLABS_PREFIX=shmlabs-a selftest key x)
+	k2=$(SHMLABS_PREFIX=shmlabs-b selftest key x)
+	k3=$(SHMLABS_PREFIX=shmlabs-a selftest key x)
+	assert_regex "$k1" '^0x53[0-9a-f]{6}$'
+	assert_regex "$k2" '^0x53[0-9a-f]{6}$'
+	assert_equal "$k1" "$k3"
+	[ "$k1" != "$k2" ] || fail "two prefixes gave the same key $k1"
+}
+
+@test "common: SIGINT and SIGTERM remove registered objects and kill with the signal" {
+	local sig want
+	for sig in INT TERM; do
+		mkfifo "$BATS_TEST_TMPDIR/out-$sig"
+		timeout -k 2 "$TIMEOUT" "$BUILD/common/common_selftest" hold "h-$sig" \
+			>"$BATS_TEST_TMPDIR/out-$sig" &
+		local pid=$! # timeout passes the signal on to the program
+		read -r -t 10 line <"$BATS_TEST_TMPDIR/out-$sig"
+		assert_equal "$line" "ready"
+		assert_file_exists "/dev/shm/$SHMLABS_PREFIX-h-$sig"
+		kill -"$sig" "$pid"
+		wait "$pid" && st=0 || st=$?
+		want=$((128 + $(kill -l "$sig")))
+		assert_file_not_exists "/dev/shm/$SHMLABS_PREFIX-h-$sig"
+		# the program died of the signal (timeout reports 128+N)
+		assert_equal "$st" "$want"
+	done
+}
+
+@test "common: a child's exit() neither removes the parent's objects nor repeats output" {
+	run selftest child-exit c
+	assert_success
+	assert_equal "$output" $'before fork\nafter child exit: still there'
+	# ... and the parent removed it at its own exit
+	assert_file_not_exists "/dev/shm/$SHMLABS_PREFIX-c"
+}
+
+@test "clean-ipc removes this suite's leftovers and nothing else" {
+	local mine="/dev/shm/$SHMLABS_PREFIX-left" other="/dev/shm/notours-$$-$RANDOM"
+	: >"$mine"
+	: >"$other"
+	: >"/dev/shm/sem.$SHMLABS_PREFIX-sem"
+	run "$ROOT/scripts/clean-ipc" --list "$SHMLABS_PREFIX"
+	assert_line "$mine"
+	assert_line "/dev/shm/sem.$SHMLABS_PREFIX-sem"
+	refute_output --partial notours
+	run "$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX"
+	assert_output "clean-ipc: removed 2 object(s)"
+	assert_file_not_exists "$mine"
+	assert_file_exists "$other"
+	rm -f "$other"
+
+	# System V: a key of ours (0x53 in the top byte) and one that is not.
+	local k_ours k_theirs id_ours id_theirs
+	k_ours=$(selftest key left)
+	k_theirs=$(printf '0x12%06x' $((RANDOM * 256 + RANDOM % 256)))
+	id_ours=$(selftest leave-sysv "$k_ours")
+	id_theirs=$(selftest leave-sysv "$k_theirs")
+	run "$ROOT/scripts/clean-ipc" --list
+	assert_line "sysv m id $id_ours:$((k_ours))"
+	refute_line --partial "id $id_theirs:"
+	run "$ROOT/scripts/clean-ipc"
+	assert_success
+	run awk -v id="$id_ours" '$2 == id' /proc/sysvipc/shm
+	assert_output ""
+	run awk -v id="$id_theirs" '$2 == id {print "there"}' /proc/sysvipc/shm
+	assert_output "there"
+	ipcrm -m "$id_theirs"
+}
+
+@test "run-demo fails a demo that leaves an object behind, and removes it" {
+	local lab="$BATS_TEST_TMPDIR/99-leaky"
+	mkdir -p "$lab"
+	cat >"$lab/demo.sh" <<'DEMO'
+echo "leaking $SHMLABS_PREFIX"
+: >"/dev/shm/$SHMLABS_PREFIX-leak"
+: >"$TMPDIR/tempfile"
+DEMO
+	SHMLABS_PREFIX=$SHMLABS_PREFIX-demo run timeout 20 "$ROOT/scripts/run-demo" "$lab"
+	assert_failure 1
+	assert_output --partial "left objects behind"
+	assert_output --partial "/dev/shm/$SHMLABS_PREFIX-demo-leak"
+	assert_output --partial "temporary files: tempfile"
+	assert_file_not_exists "/dev/shm/$SHMLABS_PREFIX-demo-leak"
+}
+
+@test "setup --check finds everything installed" {
+	run "$ROOT/scripts/setup" --check
+	assert_success
+	assert_output "setup: everything is installed"
+}
