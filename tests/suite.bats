@@ -146,3 +146,29 @@ DEMO
 	assert_success
 	assert_output "setup: everything is installed"
 }
+
+# demo_runs N: `make lab-N` runs the narrated demo to the end, says something,
+# and leaves no IPC object or temp file (scripts/run-demo fails if it does).
+demo_runs() {
+	run timeout 600 make -s -C "$ROOT" BUILD="$BUILD" SANITIZE="${SHMLABS_SANITIZE:-}" "lab-$1"
+	assert_success
+	[ "${#lines[@]}" -ge 5 ] || fail "demo of lab $1 printed only: $output"
+	refute_output --partial "left objects behind"
+}
+@test "make lab-1 runs its demo and leaves nothing behind" { demo_runs 1; }
+@test "make lab-2 runs its demo and leaves nothing behind" { demo_runs 2; }
+@test "make lab-3 runs its demo and leaves nothing behind" { demo_runs 3; }
+@test "make lab-4 runs its demo and leaves nothing behind" { demo_runs 4; }
+@test "make lab-5 runs its demo and leaves nothing behind" { demo_runs 5; }
+@test "make lab-6 runs its demo and leaves nothing behind" { demo_runs 6; }
+@test "make lab-7 runs its demo and leaves nothing behind" { demo_runs 7; }
+@test "make lab-8 runs its demo and leaves nothing behind" { demo_runs 8; }
+@test "make lab-9 runs its demo and leaves nothing behind" { demo_runs 9; }
+@test "make lab-10 runs its demo and leaves nothing behind" { demo_runs 10; }
+@test "make lab-11 runs its demo and leaves nothing behind" { demo_runs 11; }
+@test "make lab-12 runs its demo and leaves nothing behind" { demo_runs 12; }
+@test "make lab-13 runs its demo and leaves nothing behind" { demo_runs 13; }
+@test "make lab-14 runs its demo and leaves nothing behind" { demo_runs 14; }
+@test "make lab-15 runs its demo and leaves nothing behind" { demo_runs 15; }
+@test "make lab-16 runs its demo and leaves nothing behind" { demo_runs 16; }
+@test "make lab-17 runs its demo and leaves nothing behind" { demo_runs 17; }
