@@ -21,10 +21,17 @@ show() {
 	printf '$ %s\n' "$*" | sed "s|$bin/||"
 	"$@"
 }
-# facts CMD...: run a memdev_check check, one observation per line
+# facts CMD...: run a memdev_check check, one observation per line.  A
+# check that fails stops the demo (set -e) with its message.
 facts() {
 	printf '$ %s\n' "$*" | sed "s|$bin/||"
-	"$@" | awk '{ gsub(/; /, "\n  "); print "  " $0 }'
+	f_out=$("$@") || { echo "guest-demo.sh: this check failed" >&2; return 1; }
+	printf '%s\n' "$f_out" | awk '{ gsub(/; /, "\n  "); print "  " $0 }'
+}
+# kmsg PATTERN: the last kernel log line that matches, shown as a command
+kmsg() {
+	printf "\$ dmesg | grep '%s' | tail -n 1\n" "$1"
+	dmesg | grep -e "$1" | tail -n 1
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -45,15 +52,20 @@ say "memdev_init() asks for a dynamic major, creates the class 'memdev'," \
 show insmod "$mod" pages=2
 show grep memdev /proc/devices
 show ls -l /dev/memdev0 /dev/memdev1
-dmesg | grep 'memdev: major' | tail -n 1
+kmsg 'memdev: major'
+say "The major was picked by the kernel; the nodes were made by devtmpfs" \
+	"when the driver called device_create() (the seed needed mknod)."
 
 step "Map the buffer and share it both ways (the seed's test, corrected)"
 say "memdev_test maps /dev/memdev0 MAP_SHARED, stores through the mapping" \
 	"and reads with pread(2), writes with pwrite(2) and reads the mapping," \
 	"and lets the driver bump a counter with an ioctl."
 show "$bin/memdev_test" /dev/memdev0
-say "The driver logged the request it checked (dev_dbg, on with -DDEBUG):"
-dmesg | grep 'mmap: pages' | tail -n 1
+say "In the maps line: 's' = a shared mapping, 00000000 = vm_pgoff (the" \
+	"offset passed to mmap, never a physical address), then the device and" \
+	"inode of the /dev/memdev0 node.  The driver logged the request it" \
+	"checked (dev_dbg, switched on by -DDEBUG in Kbuild):"
+kmsg 'mmap: pages'
 
 step "The kernel writes, a child watches its mapping without any syscall"
 say "The parent calls ioctl(MEMDEV_IOC_BUMP) 100 times; the driver adds 1" \
@@ -77,5 +89,7 @@ printf '$ ls /dev/memdev*\n'
 ls /dev/memdev* 2>&1 || true
 
 step "Done"
-say "The module is unloaded.  The kernel log of this run:"
-dmesg | grep -E 'memdev' | grep -v 'mmap: pages' | tail -n 6
+say "The module is unloaded.  An out-of-tree, unsigned module taints the" \
+	"kernel (harmless here; a bug report would mention it):"
+printf '$ dmesg | grep memdev | grep -v "mmap: pages" | tail -n 4\n'
+dmesg | grep memdev | grep -v 'mmap: pages' | tail -n 4

@@ -77,6 +77,10 @@ MODULE_PARM_DESC(fail_minor, "testing: init fails at this minor (-1: never)");
  * One device.  The seed kept the buffer pointer and size in a struct it
  * kmalloc'ed (and then zeroed only the first of its two elements); a static
  * array is zeroed by the loader and cannot leak.
+ *
+ * Seed bug: its globals mem_devp, cdev and the functions were not static,
+ * so their names landed in the kernel's global namespace (sparse says
+ * "symbol was not declared. Should it be static?").
  */
 struct memdev {
 	struct mutex lock;	/* serialises read, write, llseek and ioctl */
@@ -218,7 +222,8 @@ static int memdev_mmap(struct file *file, struct vm_area_struct *vma)
 	 * MAP_PRIVATE is refused with EINVAL.  A private mapping promises
 	 * copy-on-write: stores go to a private copy, never to the device.
 	 * remap_pfn_range() can only honour that by recording the raw page
-	 * frame number in vma->vm_pgoff (see is_cow_mapping() in mm/memory.c),
+	 * frame number in vma->vm_pgoff (remap_pfn_range_notrack() in
+	 * mm/memory.c, for every VMA that is_cow_mapping() says is private),
 	 * and /proc/PID/maps prints vm_pgoff as the "offset" column: the
 	 * physical address of a kernel buffer would be shown to anybody who
 	 * can read that file.  A shared device buffer has no use for private
@@ -228,22 +233,20 @@ static int memdev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 
-	/* BEGIN EXERCISE 17.1: Refuse (EINVAL) a mapping that does not lie
-	 * inside the buffer: its first page vma->vm_pgoff must be below
-	 * npages, and its vma_pages(vma) pages must fit in what is left.
-	 * Write it so that a huge vm_pgoff cannot overflow a sum.
-	 */
-	if (vma->vm_pgoff >= npages || vma_pages(vma) > npages - vma->vm_pgoff)
-		return -EINVAL;
-	/* STUB
-	(void)npages;
-	*/
-	/* END EXERCISE */
 	/*
+	 * The request must lie inside the buffer: its first page,
+	 * vma->vm_pgoff, below npages, and its vma_pages(vma) pages within
+	 * what is left from there.  Compare without a sum that a huge
+	 * vm_pgoff could make wrap around.
+	 *
 	 * Seed bug: the seed checked nothing and mapped vm_end - vm_start
 	 * bytes from its buffer on: ask for 1 MiB and you get 1 MiB of
 	 * whatever physical memory follows a 4 KiB buffer, writable.
 	 */
+	/* BEGIN EXERCISE 17.1: Refuse (EINVAL) a mapping outside the buffer. */
+	if (vma->vm_pgoff >= npages || vma_pages(vma) > npages - vma->vm_pgoff)
+		return -EINVAL;
+	/* END EXERCISE */
 	dev_dbg(md->dev, "mmap: pages %lu..%lu of %lu, %s\n", vma->vm_pgoff,
 		vma->vm_pgoff + vma_pages(vma) - 1, npages,
 		vma->vm_flags & VM_WRITE ? "read-write" : "read-only");
@@ -281,6 +284,9 @@ static int memdev_mmap(struct file *file, struct vm_area_struct *vma)
  * so while any process has the buffer open or mapped, rmmod is refused
  * (delete_module(2) fails with EWOULDBLOCK) instead of freeing pages that
  * are still in somebody's page tables.
+ *
+ * No .release: there is nothing to undo per open file, and the VFS needs
+ * none (the seed's mem_release() only returned 0).
  */
 static const struct file_operations memdev_fops = {
 	.owner = THIS_MODULE,
@@ -295,7 +301,7 @@ static const struct file_operations memdev_fops = {
 };
 
 /* Set up device MINOR: buffer, cdev, then the /dev node (undone in reverse). */
-static int memdev_setup(struct memdev *md, unsigned int minor)
+static int memdev_setup(struct memdev *md, int minor)
 {
 	dev_t devt = MKDEV(MAJOR(memdev_base), minor);
 	int ret;
@@ -327,13 +333,13 @@ static int memdev_setup(struct memdev *md, unsigned int minor)
 	if (ret)
 		goto err_free;
 
-	if ((int)minor == fail_minor) {
+	if (minor == fail_minor) {
 		ret = -ENOMEM;
 		goto err_cdev;
 	}
 
 	/* The class device makes udev/devtmpfs create /dev/memdevN. */
-	md->dev = device_create(memdev_class, NULL, devt, md, MEMDEV_NAME "%u",
+	md->dev = device_create(memdev_class, NULL, devt, md, MEMDEV_NAME "%d",
 				minor);
 	if (IS_ERR(md->dev)) {
 		ret = PTR_ERR(md->dev);
@@ -373,7 +379,11 @@ static int __init memdev_init(void)
 		return -EINVAL;
 	}
 
-	/* A dynamic major: the seed's fixed default could collide. */
+	/*
+	 * A dynamic major.  The seed also accepted a fixed one as a module
+	 * parameter (register_chrdev_region()), which fails, or worse, when
+	 * another driver already owns that number.
+	 */
 	ret = alloc_chrdev_region(&memdev_base, 0, MEMDEV_NR_DEVS, MEMDEV_NAME);
 	if (ret)
 		return ret;
@@ -390,7 +400,7 @@ static int __init memdev_init(void)
 			goto err_devs;
 	}
 
-	pr_info("major %d, %d devices of %zu bytes each\n", MAJOR(memdev_base),
+	pr_info("major %u, %d devices of %zu bytes each\n", MAJOR(memdev_base),
 		MEMDEV_NR_DEVS, memdevs[0].size);
 	return 0;
 

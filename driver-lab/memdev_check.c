@@ -395,15 +395,16 @@ static void check_private(const char *dev)
 /* Print the /proc/self/maps line of the mapping that starts at P. */
 static void maps_line(const char *dev, const void *p)
 {
+	static const char path[] = "/proc/self/maps";
 	char want[32], *line = NULL;
 	size_t cap = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
+	FILE *maps = fopen(path, "r");
 	int found = 0;
 
-	if (!f)
-		die("fopen", "/proc/self/maps");
+	if (!maps)
+		die("fopen", path);
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
-	while (getline(&line, &cap, f) != -1) {
+	while (getline(&line, &cap, maps) != -1) {
 		if (strncmp(line, want, strlen(want)) != 0)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
@@ -413,9 +414,9 @@ static void maps_line(const char *dev, const void *p)
 			fail("%s: the line names another file: %s", dev, line);
 	}
 	free(line);
-	fclose(f);
+	fclose(maps);
 	if (!found)
-		fail("%s: no line for %p in /proc/self/maps", dev, p);
+		fail("%s: no line for %p in %s", dev, p, path);
 }
 
 static void check_maps(const char *dev)

@@ -22,9 +22,12 @@
  * nothing needed waiting for; and mapped 100 bytes, which mmap(2) silently
  * rounds up to a whole page.
  *
- * What to observe: the two strings cross over, the counter climbs 1, 2, 3
- * in the mapping, and the /proc/self/maps line reads
- * "rw-s 00000000 ... /dev/memdev0".
+ * What to observe: right after loading, the whole buffer reads 0 (a
+ * second run finds the first run's bytes: the buffer belongs to the
+ * module, not to a mapping); the two strings cross over; the counter
+ * climbs 1, 2, 3 in the mapping; the /proc/self/maps line reads
+ * "rw-s 00000000 ... /dev/memdev0" (offset 0: the file offset, never the
+ * buffer's physical address).
  */
 #include "shmlabs.h"
 #include "memdev.h"
@@ -42,18 +45,19 @@
 /* Print our own /proc/self/maps line for the mapping at P. */
 static void show_maps_line(const void *p)
 {
+	static const char path[] = "/proc/self/maps";
 	char want[32], *line = NULL;
 	size_t cap = 0;
-	FILE *f = fopen("/proc/self/maps", "r");
+	FILE *maps = fopen(path, "r");
 
-	if (!f)
-		die("fopen", "/proc/self/maps");
+	if (!maps)
+		die("fopen", path);
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
-	while (getline(&line, &cap, f) != -1)
+	while (getline(&line, &cap, maps) != -1)
 		if (strncmp(line, want, strlen(want)) == 0)
-			printf("  /proc/self/maps: %s", line);
+			printf("  %s: %s", path, line);
 	free(line);
-	fclose(f);
+	fclose(maps);
 }
 
 int main(int argc, char **argv)
@@ -81,11 +85,19 @@ int main(int argc, char **argv)
 		    "mmap", dev);
 	printf("1. mapped %zu bytes of %s\n", size, dev);
 	show_maps_line(p);
-	printf("  first 8 bytes: %02x %02x %02x %02x %02x %02x %02x %02x "
-	       "(the driver zeroed its pages)\n",
-	       (unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2],
-	       (unsigned char)p[3], (unsigned char)p[4], (unsigned char)p[5],
-	       (unsigned char)p[6], (unsigned char)p[7]);
+	/* Loads through the mapping, no read(2): are the pages zeroed? */
+	size_t nonzero = 0;
+	for (size_t i = 0; i < size; i++)
+		nonzero += p[i] != 0;
+	if (nonzero == 0)
+		printf("  all %zu bytes are 0: the driver zeroed its pages "
+		       "(__GFP_ZERO)\n",
+		       size);
+	else
+		printf("  %zu of %zu bytes are not 0: left by an earlier "
+		       "program (the buffer lives\n  as long as the module, "
+		       "not as long as a mapping)\n",
+		       nonzero, size);
 
 	/* 2. User space stores, the kernel reads. */
 	strcpy(p, "written through the mapping");

@@ -59,8 +59,20 @@ stop_holder() {
 	local status=0
 	kill -INT "$HOLDER"
 	wait "$HOLDER_JOB" || status=$?
+	HOLDER_JOB=
 	exec {HOLDER_FD}<&-
 	assert_equal "$status" 130
+}
+
+# A test that failed between start_holder and stop_holder: Ctrl-C the
+# holder (timeout passes SIGINT on) so that its cleanup registry removes
+# its objects before the leak check, instead of leaving it running.
+teardown() {
+	if [ -n "${HOLDER_JOB:-}" ]; then
+		kill -INT "$HOLDER_JOB" 2>/dev/null || true
+		wait "$HOLDER_JOB" 2>/dev/null || true
+	fi
+	common_teardown
 }
 
 # The first kernel thread (PF_KTHREAD, 0x00200000 in field 9 of stat).
@@ -397,11 +409,23 @@ kernel_thread() {
 	assert_equal "$(grep -cE "^  \+ .* $F \(deleted\)$" <<<"$s8")" 2
 	grep -qE "^  - .* $P$" <<<"$s8" || fail "$s8"
 	grep -qE "^  \+ .* $P \(deleted\)$" <<<"$s8" || fail "$s8"
-	# Step 9: the 8 areas of steps 1-7 go, nothing comes.
-	local s9
+	# Step 9: the 8 areas of steps 1-7 go.  Nothing comes, except when the
+	# kernel had merged step 3's anonymous area with an anonymous
+	# neighbour (the tour says "merged"; under ASan it happens): then the
+	# neighbour stays, a smaller rw-p anon row inside the removed one.
+	local s9 range perms kind r2 p2 k2 inside
 	s9=$(sed -n '/^-- step 9\./,$p' <<<"$output")
 	assert_equal "$(grep -cE '^  - ' <<<"$s9")" 8
-	assert_equal "$(grep -cE '^  \+ ' <<<"$s9")" 0
+	while read -r _ range _ perms _ _ _ kind _; do
+		inside=
+		while read -r _ r2 _ p2 _ _ _ k2 _; do
+			[ "$p2 $k2 $perms $kind" = "rw-p anon rw-p anon" ] || continue
+			((0x${range%-*} >= 0x${r2%-*} && 0x${range#*-} <= 0x${r2#*-})) &&
+				inside=1
+		done < <(grep -E '^  - ' <<<"$s9")
+		[ -n "$inside" ] || fail "step 9 added an area: $range $perms $kind"
+		grep -q '^     merged ' <<<"$output" || fail "$range: no merge was reported"
+	done < <(grep -E '^  \+ ' <<<"$s9")
 	# And the objects themselves are gone (teardown checks /dev/shm,
 	# SysV and TMPDIR too).
 	[ -z "$(ls -A "$TMPDIR")" ] || fail "left: $(ls -A "$TMPDIR")"

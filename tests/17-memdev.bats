@@ -211,11 +211,7 @@ fact() {
 	assert_failure 1
 	assert_output "memdev_test: $T/empty: the device has no buffer"
 	# unreadable, as an ordinary user (root would bypass the mode)
-	local d=$T
-	while [ "$d" != / ] && [ "$d" != "$(dirname "$BATS_RUN_TMPDIR")" ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
+	reachable "$T"
 	printf 'x' >"$T/locked"
 	chmod 000 "$T/locked"
 	run unprivileged "$BUILD/$LAB/memdev_test" "$T/locked"
@@ -231,6 +227,29 @@ fact() {
 	run prog memdev_check bounds "$T/empty"
 	assert_failure 1
 	assert_output "memdev_check: $T/empty: size 0 is not a whole number of pages"
+}
+
+# The harness itself: the kernel-log test above can only fail if vm-run
+# really notices a splat.  sysrq-l makes the guest kernel print a stack
+# dump ("Call Trace:"), as every WARNING, BUG and Oops does.
+@test "vm-run fails on a kernel splat, a failed RESULT, and a hung guest" {
+	need_driver_deps
+	printf '%s\n' 'echo RESULT before ok guest script started' \
+		'echo l >/proc/sysrq-trigger' 'echo RESULT planted fail on purpose' >"$T/splat.sh"
+	run "$ROOT/scripts/vm-run" --timeout 120 "$T/splat.sh"
+	assert_failure 1
+	assert_line "RESULT before ok guest script started"
+	assert_line --regexp "^RESULT kernel-log fail .*Call Trace"
+	assert_line "vm-run: 1 of 2 guest checks failed:"
+	assert_line "  planted fail on purpose"
+	# A guest that never finishes is killed by the outer timeout.
+	printf '%s\n' 'echo RESULT hang ok waiting for ever' 'read -r line' >"$T/hang.sh"
+	run "$ROOT/scripts/vm-run" --timeout 8 "$T/hang.sh"
+	assert_failure 1
+	assert_line "RESULT hang ok waiting for ever"
+	assert_line "vm-run: QEMU killed after 8 s (guest hung?)"
+	assert_line "vm-run: the guest script did not finish"
+	assert_line "RESULT kernel-log fail no dmesg from the guest (it crashed or hung)"
 }
 
 @test "vm-run and vm-kernel: bad usage -> exit 2; the kernel image is cached" {

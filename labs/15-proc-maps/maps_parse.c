@@ -382,9 +382,9 @@ enum maps_kind maps_classify(const struct maps_table *t, size_t i,
 		 * built with CONFIG_ANON_VMA_NAME. */
 		if (starts_with(p, "[anon:"))
 			return MK_ANON;
-		if (starts_with(p, "[anon_shmem:"))
-			return MK_ANON_SHARED;
-		return MK_SPECIAL;
+		/* Shared anonymous memory named the same way (newer kernels). */
+		return starts_with(p, "[anon_shmem:") ? MK_ANON_SHARED
+						      : MK_SPECIAL;
 	}
 	/* BEGIN EXERCISE 15.1: Recognise the three shared-memory kinds by
 	 * their path: a System V segment ("/SYSV" + its key in 8 hex digits,

@@ -62,7 +62,8 @@ int maps_parse_line(const char *line, struct maps_entry *e,
 		    char err[MAPS_ERR_MAX]);
 
 /* Split TEXT (LEN bytes, modified in place: each '\n' becomes '\0') into
- * lines, parse each one and append it to T.  A bad line is reported on
+ * lines, parse each one and append it to T.  TEXT[LEN] must be writable
+ * too: a last line without '\n' gets its '\0' there.  A bad line is reported on
  * stderr as "PROG: NAME:LINE: reason" followed by the line itself, and
  * skipped.  Returns the number of bad lines. */
 size_t maps_parse_text(char *text, size_t len, const char *name,

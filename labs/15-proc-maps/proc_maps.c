@@ -739,7 +739,7 @@ static void tour(bool hold)
 	/* 4. Shared anonymous memory. */
 	step(4, "MAP_SHARED|MAP_ANONYMOUS: shared memory with no name");
 	char *sanon = CHK_MAP(mmap(NULL, 4 * page, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+				   MAP_ANONYMOUS | MAP_SHARED, -1, 0),
 			      "mmap", "shared anonymous");
 	printf("$ mmap(NULL, %ld, PROT_READ|PROT_WRITE, "
 	       "MAP_SHARED|MAP_ANONYMOUS, -1, 0)\n",
