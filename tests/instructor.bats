@@ -74,20 +74,14 @@ failed_tests() {
 }
 
 @test "no solution line survives in the handout" {
-	local sol hits
-	sol="$BATS_TEST_TMPDIR/solution"
-	(cd "$ROOT" && scripts/exercises solution) |
-		sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | awk 'length($0) >= 16' |
-		sort -u >"$sol"
-	[ -s "$sol" ] || fail "no solution lines found"
-	# Compare every line of the student tree, indentation trimmed.
-	hits=$(find "$OUT/dist/handout" -type f -print0 | xargs -0 awk '
-		NR == FNR { sol[$0]; next }
-		{ t = $0; gsub(/^[ \t]+|[ \t]+$/, "", t); if (t in sol) print FILENAME ": " t }' "$sol")
-	assert_equal "$hits" ""
+	run bash -c "cd '$ROOT' && scripts/exercises leaks '$OUT/dist/handout'"
+	assert_success
+	assert_output ""
+	run grep -c 'INSTRUCTOR ONLY' "$OUT/dist/handout/LAB_GUIDE.md" "$OUT/dist/handout/README.md"
+	assert_output $'$OUT/dist/handout/LAB_GUIDE.md:0\n$OUT/dist/handout/README.md:0'
 }
 
-@test "the leak check catches a solution line copied into the guide" {
+@test "the leak check catches a solution line in the guide or in its own lab" {
 	local tree="$BATS_TEST_TMPDIR/tree" line
 	mkdir -p "$tree"
 	(cd "$ROOT" && git ls-files -co --exclude-standard -z |
@@ -100,6 +94,14 @@ failed_tests() {
 	assert_failure 1
 	assert_output --partial "solution text leaks"
 	assert_output --partial "LAB_GUIDE.md"
+	# The same line outside the region, in another file of the exercise's lab
+	git checkout -q LAB_GUIDE.md
+	local src
+	src=$(scripts/exercises list | head -n 1 | cut -f2 | cut -d: -f1)
+	printf '/* %s */\n' "$line" >"$(dirname "$src")/copy.h"
+	run scripts/handout --out "$BATS_TEST_TMPDIR/d"
+	assert_failure 1
+	assert_output --partial "$(dirname "$src")/copy.h"
 }
 
 @test "the handout builds warning-free with -Werror" {
