@@ -1,0 +1,2 @@
+TITLE := IPC speed: measure the seeds' "shared memory copies less" claim
+PROGS := ipc_speed

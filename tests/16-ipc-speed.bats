@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# tests/16-ipc-speed.bats - lab 16: every method moves the payload intact,
+# the report and the CSV have every row and ratio, the latency rows, limits
+# handled gracefully, bad options, and nothing left behind.  Small sizes
+# keep it fast; there are NO timing thresholds here (the machine is shared
+# and noisy): scripts/bench-ipc checks the performance target.
+bats_require_minimum_version 1.5.0
+load helper
+
+TPUT="memcpy-chunk memcpy-large pipe pipe-big unix posix-mq sysv-msg ring ring-zc ring-4k"
+IPC="pipe pipe-big unix posix-mq sysv-msg ring ring-zc ring-4k"
+RTT="rtt-pipe rtt-unix rtt-sem rtt-spin"
+CSV_HEADER="kind,method,label,payload_bytes,chunk_bytes,unit_bytes,buffer_bytes,seconds,gb_per_s,x_pipe_big,x_memcpy,copies_per_byte,calls_per_mib,sleeps_per_mib,faults_per_mib,cpus,p50_us,p99_us,note"
+NUM='[0-9]+\.[0-9]+'
+CPUS_PINNED='[0-9]+ CPUs; producer on CPU [0-9]+, consumer on CPU [0-9]+'
+CPUS_ONE='1 CPU; the processes are not pinned'
+
+# csv_field METHOD COLUMN: one field of the CSV in $output.
+csv_field() {
+	awk -F, -v m="$1" -v c="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$2 == m { print $col[c] }' <<<"$output"
+}
+
+# bats test_tags=points:3
+@test "every method moves the payload intact (odd sizes: 1000003 bytes in 4099-byte chunks)" {
+	run prog ipc_speed -s 1000003 -c 4099 -n 3 -r 1 -l 0 --csv
+	assert_success
+	refute_output --partial "damaged"
+	local m
+	for m in $IPC; do
+		# a row with a speed, i.e. the child checked all chunks
+		assert_line --regexp "^throughput,$m,[^,]*,1000003,[0-9]+,[0-9]+,[0-9]+,$NUM,$NUM,"
+	done
+}
+
+# bats test_tags=points:2
+@test "the check is real: a flipped bit in the stamp or the data fails every method" {
+	local m
+	for m in $IPC; do
+		run prog ipc_speed -m "$m" -s 256K -c 64K -r 1 --flip 3
+		assert_failure 1
+		assert_output --partial "$m: the payload arrived damaged"
+		assert_output --partial "1 bad stamps"
+		run prog ipc_speed -m "$m" -s 256K -c 64K -r 1 --flip 200000
+		assert_failure 1
+		assert_output --partial "0 bad stamps"
+		assert_output --regexp "checksum ([0-9a-f]{16}), expected (\<[0-9a-f]{16}\>)"
+		[[ ! $output =~ checksum\ ([0-9a-f]+),\ expected\ \1$ ]] ||
+			fail "$m: the checksums should differ: $output"
+	done
+}
+
+# bats test_tags=points:3
+@test "the report has every row, every ratio, the bars and the summary" {
+	run --separate-stderr prog ipc_speed -s 2M -c 64K -r 1 -l 200
+	assert_success
+	[ -z "$stderr" ] || fail "stderr: $stderr"
+	assert_line "ipc_speed: each method moves 2 MiB in 64 KiB chunks (ring: 4 x 64 KiB), fastest of 1 runs"
+	assert_line --regexp "^($CPUS_PINNED|$CPUS_ONE)$"
+	assert_line --regexp '^method +buffer +GB/s +x pipe-big +x memcpy +copies/B +calls/MiB +sleeps/MiB +faults/MiB +CPUs$'
+	local m
+	for m in $TPUT; do
+		# name buffer GB/s x-pipe-big x-memcpy copies calls sleeps faults CPUs
+		assert_line --regexp "^$m +[0-9]+[KM]? +$NUM +$NUM +$NUM +$NUM +$NUM +$NUM +$NUM +$NUM$"
+		assert_line --regexp "^$m +[|]#+ +$NUM  .+$"
+	done
+	assert_line --regexp "^pipe-big +[0-9]+[KM] +$NUM +1\.00 +$NUM "
+	assert_line --regexp "^memcpy-chunk +64K +$NUM +$NUM +1\.00 +1\.00 "
+	assert_line --regexp "^ring / pipe-big = $NUM""x;  ring / memcpy-chunk = [0-9]+%;  ring-4k / pipe-big = $NUM""x$"
+	assert_line --regexp '^copies/B +bytes copied per payload byte'
+	for m in $RTT; do
+		assert_line --regexp "^$m +.+ +$NUM +$NUM$"
+	done
+}
+
+# bats test_tags=points:2
+@test "copies/B: every IPC method copies each byte twice, memcpy once, the zero-copy ring never" {
+	run prog ipc_speed -s 1M -c 64K -r 1 -l 0 --csv
+	assert_success
+	local m
+	for m in pipe pipe-big unix posix-mq sysv-msg ring ring-4k; do
+		assert_equal "$m $(csv_field "$m" copies_per_byte)" "$m 2.000"
+	done
+	assert_equal "$(csv_field memcpy-chunk copies_per_byte)" 1.000
+	assert_equal "$(csv_field memcpy-large copies_per_byte)" 1.000
+	# the ring hands off a chunk with 4 calls (2 sem_wait + 2 sem_post):
+	# 16 chunks of 64 KiB per MiB, 256 of 4 KiB
+	assert_equal "$(csv_field ring calls_per_mib)" 64.00
+	assert_equal "$(csv_field ring-4k calls_per_mib)" 1024.00
+	assert_equal "$(csv_field ring-4k chunk_bytes)" 4096
+}
+
+# bats test_tags=points:2
+@test "--csv: one header, one row per method, 19 fields, numbers where they belong" {
+	run --separate-stderr prog ipc_speed -s 1M -c 64K -r 1 -l 100 --csv
+	assert_success
+	assert_line --index 0 "$CSV_HEADER"
+	assert_equal "${#lines[@]}" 15
+	local m line
+	for m in $TPUT $RTT; do
+		line=$(grep -c "^[a-z]*,$m," <<<"$output")
+		assert_equal "$m: $line" "$m: 1"
+	done
+	run awk -F, 'NF != 19 { print NR": "NF" fields" }' <<<"$output"
+	assert_output ""
+	run prog ipc_speed -s 1M -c 64K -r 1 -l 100 --csv
+	for m in $TPUT; do
+		[[ $(csv_field "$m" gb_per_s) =~ ^$NUM$ ]] || fail "$m gb_per_s"
+		[[ $(csv_field "$m" x_pipe_big) =~ ^$NUM$ ]] || fail "$m x_pipe_big"
+		[[ $(csv_field "$m" x_memcpy) =~ ^$NUM$ ]] || fail "$m x_memcpy"
+		[[ $(csv_field "$m" sleeps_per_mib) =~ ^$NUM$ ]] || fail "$m sleeps"
+		[[ $(csv_field "$m" cpus) =~ ^$NUM$ ]] || fail "$m cpus"
+		assert_equal "$(csv_field "$m" kind)" throughput
+		assert_equal "$(csv_field "$m" payload_bytes)" 1048576
+	done
+	assert_equal "$(csv_field pipe-big x_pipe_big)" 1.000
+	assert_equal "$(csv_field memcpy-chunk x_memcpy)" 1.000
+	for m in $RTT; do
+		assert_equal "$(csv_field "$m" kind)" latency
+		[[ $(csv_field "$m" p50_us) =~ ^$NUM$ ]] || fail "$m p50"
+		[[ $(csv_field "$m" p99_us) =~ ^$NUM$ ]] || fail "$m p99"
+		assert_equal "$(csv_field "$m" gb_per_s)" ""
+	done
+}
+
+@test "latency: four ping-pong rows, p50 <= p99, and the note on spinning" {
+	run prog ipc_speed -m rtt -l 500
+	assert_success
+	refute_line --regexp '^method'
+	assert_line --regexp "^($CPUS_PINNED|$CPUS_ONE)$"
+	assert_line "round trip, 1-byte ping-pong, 500 rounds    p50 us   p99 us"
+	local m p50 p99
+	for m in $RTT; do
+		read -r p50 p99 < <(awk -v m="$m" '$1 == m { print $(NF-1), $NF }' <<<"$output")
+		[ -n "$p50" ] || fail "no row $m"
+		awk -v a="$p50" -v b="$p99" 'BEGIN { exit !(a > 0 && a <= b) }' ||
+			fail "$m: p50 $p50 p99 $p99"
+	done
+	assert_line "note: rtt-spin never sleeps, so it never needs waking; but it keeps both"
+	assert_line "      one core the spinner burns the time its peer needs; after 1000 spins it"
+	assert_line "      calls sched_yield(), so it cannot hang."
+}
+
+# bats test_tags=points:2
+@test "latency on ONE cpu: the bounded spin still finishes (it yields)" {
+	need taskset
+	run taskset -c 0 timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m rtt-spin,rtt-sem -l 300
+	assert_success
+	assert_line --regexp "^rtt-spin +spinning on an atomic flag in shm +$NUM +$NUM$"
+	assert_line "$CPUS_ONE"
+	assert_line "      This run had 1 CPU: compare rtt-spin with the blocking methods."
+}
+
+# bats test_tags=points:2
+@test "posix-mq uses the system's message-size limit, sysv-msg msgmax" {
+	local msgsize msgmax
+	msgsize=$(cat /proc/sys/fs/mqueue/msgsize_max)
+	msgmax=$(cat /proc/sys/kernel/msgmax)
+	run prog ipc_speed -m posix-mq,sysv-msg -s 4M -c 1M -r 1 --csv
+	assert_success
+	assert_equal "$(csv_field posix-mq unit_bytes)" "$((msgsize < 1048576 ? msgsize : 1048576))"
+	assert_equal "$(csv_field sysv-msg unit_bytes)" "$((msgmax < 1048576 ? msgmax : 1048576))"
+	# one call per message on each side
+	assert_equal "$(csv_field posix-mq calls_per_mib)" "$(awk -v s="$msgsize" 'BEGIN { printf "%.2f", 2 * 1048576 / (s < 1048576 ? s : 1048576) }')"
+}
+
+# bats test_tags=points:2
+@test "a queue limit is a skip, not a crash: RLIMIT_MSGQUEUE=0 gives EMFILE" {
+	need prlimit
+	run prlimit --msgqueue=0 timeout 20 "$BUILD/$LAB/ipc_speed" -m posix-mq,pipe -s 1M -c 64K -r 1
+	assert_success
+	assert_line "posix-mq     skipped: mq_open: EMFILE (Too many open files)"
+	assert_line --regexp "^pipe +64K +$NUM "
+	run prlimit --msgqueue=0 timeout 20 "$BUILD/$LAB/ipc_speed" -m posix-mq -s 1M -r 1 --csv
+	assert_success
+	assert_line --regexp '^throughput,posix-mq,,1048576,(,){14}skipped: mq_open: EMFILE \(Too many open files\)$'
+}
+
+# bats test_tags=points:2
+@test "nothing is left behind: the same prefix works twice in a row (every name is O_EXCL)" {
+	run prog ipc_speed -m posix-mq,sysv-msg,ring,ring-zc -s 256K -c 64K -r 2
+	assert_success
+	assert_equal "$(ipc_leftovers)" ""
+	# a leftover mq name, shm name or SysV key would make this EEXIST
+	run prog ipc_speed -m posix-mq,sysv-msg,ring,ring-zc -s 256K -c 64K -r 2
+	assert_success
+	refute_output --partial EEXIST
+}
+
+@test "SIGTERM mid-transfer: the System V queue is removed and the consumer dies with the producer" {
+	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m sysv-msg -s 64G -r 1 -l 0 \
+		>/dev/null 2>&1 &
+	local pid=$! prog='' child='' i
+	# the consumer exists once the queue does: wait for it (10 s at most)
+	for ((i = 0; i < 200; i++)); do
+		prog=$(pgrep -P "$pid" | head -n 1)
+		[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "no consumer appeared"
+	[ -n "$(ipc_leftovers)" ] || fail "no queue while transferring"
+	kill -TERM "$prog"
+	local st=0
+	wait "$pid" || st=$? # (not `run wait`: run's subshell is not the parent)
+	# timeout(1) passes the program's death by SIGTERM on: 128+15
+	assert_equal "$st" 143
+	for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG: killed too
+		[ -e "/proc/$child" ] || break
+		sleep 0.05
+	done
+	[ ! -e "/proc/$child" ] || fail "consumer $child survived"
+	assert_equal "$(ipc_leftovers)" ""
+}
+
+# bats test_tags=points:2
+@test "SIGKILL of the consumer: the producer notices instead of waiting forever" {
+	local m
+	for m in ring posix-mq; do
+		timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m "$m" -s 64G -r 1 -l 0 \
+			>"$BATS_TEST_TMPDIR/out" 2>&1 &
+		local pid=$! prog='' child='' i
+		for ((i = 0; i < 200; i++)); do
+			prog=$(pgrep -P "$pid" | head -n 1)
+			[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
+			[ -n "$child" ] && break
+			sleep 0.05
+		done
+		[ -n "$child" ] || fail "$m: no consumer appeared"
+		kill -KILL "$child"
+		local st=0
+		wait "$pid" || st=$?
+		assert_equal "$m $st" "$m 1"
+		run cat "$BATS_TEST_TMPDIR/out"
+		assert_output --partial "$m: the other process was killed by SIGKILL"
+	done
+}
+
+# bats test_tags=points:2,exercise:16-1
+@test "exercise 16.1: pipe-big is enlarged with F_SETPIPE_SZ to 1 MiB (or pipe-max-size)" {
+	local max want
+	max=$(cat /proc/sys/fs/pipe-max-size)
+	want=$((max < 1048576 ? max : 1048576))
+	run prog ipc_speed -m pipe,pipe-big -s 2M -c 1M -r 1 --csv
+	assert_success
+	assert_equal "$(csv_field pipe-big buffer_bytes)" "$want"
+	assert_equal "$(csv_field pipe buffer_bytes)" 65536
+	assert_equal "$(csv_field pipe-big note)" ""
+	run prog ipc_speed -m pipe-big -s 2M -c 1M -r 1
+	assert_line --regexp "^pipe-big +[|]#+ +$NUM  pipe enlarged to 1 MiB$"
+}
+
+# bats test_tags=points:3,exercise:16-2
+@test "exercise 16.2: the zero-copy consumer checks the chunk in place (0 copies, intact with 1 slot)" {
+	run prog ipc_speed -m ring-zc,ring -s 4M -c 64K -n 1 -r 1 --csv
+	assert_success
+	assert_equal "$(csv_field ring-zc copies_per_byte)" 0.000
+	assert_equal "$(csv_field ring copies_per_byte)" 2.000
+	assert_equal "$(csv_field ring-zc calls_per_mib)" 64.00
+	run prog ipc_speed -m ring-zc -s 4M -c 64K -n 1 -r 1 --flip 70000
+	assert_failure 1
+	assert_output --partial "ring-zc: the payload arrived damaged"
+}
+
+@test "memcpy rows with a chunk bigger than memcpy-large's 64 MiB buffers" {
+	run prog ipc_speed -m memcpy -c 65M -s 65M -r 1 -l 0 --csv
+	assert_success
+	assert_equal "$(csv_field memcpy-chunk chunk_bytes)" 68157440
+	assert_equal "$(csv_field memcpy-large chunk_bytes)" 67108864
+}
+
+@test "--no-pin leaves the placement to the scheduler, and says so" {
+	run prog ipc_speed -m ring,rtt-sem -s 1M -c 64K -r 1 -l 100 --no-pin
+	assert_success
+	assert_line --regexp '^[0-9]+ CPUs?; the processes are not pinned$'
+	refute_line --partial "producer on CPU"
+	refute_line --partial "note: each process has a CPU of its own"
+	assert_line --regexp "^ring +256K +$NUM "
+}
+
+@test "bad options: usage on stderr, exit 2, no IPC object touched" {
+	local bad
+	for bad in --bogus "-s 0" "-s abc" "-s 1X" "-s -5" "-s 65G" "-c 10" "-c 1G" "-n 0" \
+		"-n 5000" "-r 0" "-l x" "-m nope" "-m ," "-m pipe,nope" "--flip x" "-n 4096 -c 1M" \
+		extra -h; do
+		# shellcheck disable=SC2086
+		run --separate-stderr prog ipc_speed $bad
+		assert_equal "$bad: $status" "$bad: 2"
+		[[ $stderr == *"usage: ipc_speed "* ]] || fail "$bad: no usage: $stderr"
+		assert_equal "$output" ""
+	done
+	run prog ipc_speed -m nope
+	assert_output --partial "unknown method 'nope'"
+	run prog ipc_speed -s 0
+	assert_output --partial "--size must be 1..64G, not '0'"
+}
