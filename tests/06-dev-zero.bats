@@ -117,26 +117,40 @@ HEX='[0-9a-f]+'
 	assert_usage
 	run prog devzero -f
 	assert_usage
+	run prog devzero -f '' shared
+	assert_usage
+	assert_output --partial 'DEVICE must not be empty'
 }
 
-@test "-f PATH: missing, directory, regular and empty file -> clear message, exit 1" {
+@test "-f PATH: missing, directory, regular and empty file, FIFO -> clear message, exit 1" {
 	run prog devzero -f "$BATS_TEST_TMPDIR/missing" shared
 	assert_failure 1
 	assert_output --partial "open($BATS_TEST_TMPDIR/missing): ENOENT"
 	run prog devzero -f "$BATS_TEST_TMPDIR" shared
 	assert_failure 1
 	assert_output --partial 'EISDIR'
+	echo data >"$BATS_TEST_TMPDIR/regular"
+	run prog devzero -f "$BATS_TEST_TMPDIR/regular" shared
+	assert_failure 1
+	assert_output --partial "devzero: $BATS_TEST_TMPDIR/regular is not a character device"
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/regular")" data
 	: >"$BATS_TEST_TMPDIR/empty"
 	run prog devzero -f "$BATS_TEST_TMPDIR/empty" private
 	assert_failure 1
-	assert_output --partial 'empty is not a character device'
+	assert_output --partial "devzero: $BATS_TEST_TMPDIR/empty is not a character device"
+	# open(O_RDWR) of a FIFO does not wait for a peer on Linux: refused too.
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run prog devzero -f "$BATS_TEST_TMPDIR/fifo" shared
+	assert_failure 1
+	assert_output --partial "devzero: $BATS_TEST_TMPDIR/fifo is not a character device"
 }
 
 @test "-f PATH: unreadable -> open EACCES, exit 1 (also as root)" {
 	local f=$BATS_TEST_TMPDIR/locked
 	echo data >"$f"
+	reachable "$BATS_TEST_TMPDIR" # only the file's own mode must count
 	chmod 000 "$f"
 	run unprivileged timeout 20 "$BUILD/$LAB/devzero" -f "$f" shared
 	assert_failure 1
-	assert_output --partial 'EACCES'
+	assert_line "devzero: open($f): EACCES (Permission denied)"
 }

@@ -18,7 +18,7 @@ assert_size_facts() {
 	assert_line "mincore: all $expect bytes mapped: yes"
 }
 
-# bats test_tags=points:3
+# bats test_tags=points:3,exercise:8-2
 @test "sizes 1, page-32, page, 1 MiB: aligned, zero-filled, exact mapping length, unmapped by sfree" {
 	run prog smalloc_test sizes
 	assert_success
@@ -38,6 +38,7 @@ assert_size_facts() {
 	assert_output 4
 }
 
+# bats test_tags=exercise:8-2
 @test "sizes given on the command line (K/M suffixes), all checks pass" {
 	run prog smalloc_test sizes 100 4065 3K 2M
 	assert_success
@@ -49,11 +50,11 @@ assert_size_facts() {
 	refute_line --partial 'FAILED'
 }
 
-# bats test_tags=points:3,exercise:8-1
+# bats test_tags=points:3,exercise:8-1,exercise:8-2
 @test "misuse: sfree refuses p+1, p+16, the page start, heap and forged pointers, a double sfree" {
 	run prog smalloc_test misuse
 	assert_success
-	assert_line 'sfree(NULL): 0 (does nothing, like free(NULL))'
+	assert_line 'sfree(NULL): 0, errno untouched (does nothing, like free(NULL))'
 	local l
 	for l in 'p + 1' 'p + 16' 'p - 32, the page start' \
 		'a heap pointer laid out like a block' \
@@ -67,10 +68,12 @@ assert_size_facts() {
 	assert_line 'all checks passed'
 }
 
-@test "misuse: smalloc(0) fails with EINVAL, smalloc(SIZE_MAX) with ENOMEM (no overflow)" {
+@test "misuse: smalloc(0) fails with EINVAL, smalloc(SIZE_MAX) with ENOMEM (no overflow); sfree(NULL) is a no-op" {
 	run prog smalloc_test misuse
 	assert_line 'smalloc(0): NULL, EINVAL'
 	assert_line 'smalloc(SIZE_MAX): NULL, ENOMEM'
+	assert_line 'sfree(NULL): 0, errno untouched (does nothing, like free(NULL))'
+	refute_line --partial 'FAILED: sfree(NULL)'
 }
 
 # bats test_tags=points:2
@@ -101,6 +104,8 @@ assert_size_facts() {
 	assert_usage
 	run prog smalloc_test bogus
 	assert_usage
+	run prog smalloc_test --bogus
+	assert_usage
 	run prog smalloc_test misuse extra
 	assert_usage
 	local s
@@ -109,6 +114,8 @@ assert_size_facts() {
 		assert_usage
 	done
 	run prog share_struct
+	assert_usage
+	run prog share_struct --bogus
 	assert_usage
 	local n
 	for n in 0 65 abc -3 '' '4 5'; do

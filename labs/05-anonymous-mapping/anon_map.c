@@ -5,7 +5,7 @@
  * forks there is a simpler way: an ANONYMOUS mapping, memory that belongs
  * to no file.  This program maps a region three ways, checks that it
  * starts out all zero, then lets a child write to it and looks at what the
- * parent sees afterwards:
+ * parent sees afterwards (a fourth mode replays the seed's broken recipe):
  *
  *   shared    mmap(NULL, len, PROT_READ|PROT_WRITE,
  *                  MAP_SHARED|MAP_ANONYMOUS, -1, 0)
@@ -18,9 +18,13 @@
  *             a file in $TMPDIR, unlink(2) its name at once, ftruncate(2)
  *             it to the size, mmap it MAP_SHARED, close(2) the fd.  The
  *             result behaves exactly like "shared".
+ *   seed-tempfile  the seed's recipe for the old way: open, unlink, mmap,
+ *             close, WITHOUT ftruncate.  mmap succeeds, but a child that
+ *             touches the first byte is killed by SIGBUS.
  *
  * Run:   make lab-5
- *   or   build/05-anonymous-mapping/anon_map [-s SIZE] shared|private|tempfile
+ *   or   build/05-anonymous-mapping/anon_map [-s SIZE] MODE
+ *        MODE: shared, private, tempfile or seed-tempfile;
  *        SIZE in bytes (suffix K or M allowed), 64 bytes .. 64M, default 4096.
  *
  * What to observe:
@@ -29,9 +33,11 @@
  *   - the child always sees 41, the value the parent wrote before fork();
  *   - after waitpid() the parent sees counter 42, the note and the last
  *     byte 'Z' in modes shared and tempfile, and its own 41 in private.
+ *   - seed-tempfile: "the file is 0 bytes", mmap still returns an address,
+ *     and the child dies of SIGBUS ("Bus error") on its first access.
  *
- * Man pages: mmap(2) (MAP_ANONYMOUS, MAP_SHARED, MAP_PRIVATE), fork(2),
- * mkstemp(3), unlink(2), ftruncate(2), waitpid(2).
+ * Man pages: mmap(2) (MAP_ANONYMOUS, MAP_SHARED, MAP_PRIVATE; SIGBUS under
+ * ERRORS), fork(2), mkstemp(3), unlink(2), ftruncate(2), waitpid(2).
  */
 #include "shmlabs.h"
 
@@ -39,16 +45,19 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage_text[] =
-	"[-s SIZE] shared|private|tempfile\n"
+	"[-s SIZE] shared|private|tempfile|seed-tempfile\n"
 	"  shared    MAP_SHARED|MAP_ANONYMOUS: parent and child share it\n"
 	"  private   MAP_PRIVATE|MAP_ANONYMOUS: each process has its own copy\n"
 	"  tempfile  the old way: an unlinked temp file, mapped MAP_SHARED\n"
+	"  seed-tempfile  the seed's old way, without ftruncate: SIGBUS\n"
 	"  -s SIZE   bytes to map (K/M suffix allowed, 64..64M, default 4096)";
 
 /*
@@ -80,7 +89,8 @@ static const char child_note[] = "written by the child";
  * children it forks AFTER mapping.  Unrelated processes need a name: a
  * file (lab 7), shm_open(3) or System V shm (later labs).
  *
- * Shared anonymous mappings exist on Linux since 2.4 (mmap(2), NOTES).
+ * Shared anonymous mappings exist on Linux since 2.4 (mmap(2), under
+ * MAP_ANONYMOUS).
  * Seed note: the seed calls MAP_ANONYMOUS and MAP_ANON "Linux-specific".
  * Not quite: BSD had MAP_ANON first, and POSIX.1-2024 standardised both.
  * What is true is that old portable code could not count on them, which
@@ -152,13 +162,14 @@ static void *map_private_anon(size_t len)
  * /tmp), the convention for temporary files; the tests give every run an
  * empty one and check that it is still empty afterwards.
  */
-static void *map_tempfile(size_t len)
+
+/* Step 1: a new, empty file with a unique name in $TMPDIR.  Returns the
+ * fd; *PATH_OUT is its name (static storage), *H its cleanup handle. */
+static int create_tempfile(const char **path_out, int *h)
 {
 	static char path[PATH_MAX]; /* the cleanup registry keeps a pointer */
 	const char *dir = getenv("TMPDIR");
-	struct stat st;
-	void *p;
-	int fd, h;
+	int fd;
 
 	if (!dir || !*dir)
 		dir = "/tmp";
@@ -166,9 +177,21 @@ static void *map_tempfile(size_t len)
 	    (int)sizeof(path))
 		fail("TMPDIR is too long: %s", dir);
 	fd = CHK(mkstemp(path), "mkstemp", path);
-	/* Until the unlink below, a Ctrl-C must not leave the file behind. */
-	h = cleanup_add(CL_PATH, path, 0);
+	/* Until the unlink, a Ctrl-C must not leave the file behind. */
+	*h = cleanup_add(CL_PATH, path, 0);
 	printf("mkstemp: created %s (a new file: 0 bytes)\n", path);
+	*path_out = path;
+	return fd;
+}
+
+static void *map_tempfile(size_t len)
+{
+	const char *path;
+	struct stat st;
+	void *p;
+	int fd, h;
+
+	fd = create_tempfile(&path, &h);
 
 	/* BEGIN EXERCISE 5.2: Make the temporary file invisible and big
 	 * enough to map: unlink(2) its name right away (then tell the cleanup
@@ -207,13 +230,71 @@ static void *map_tempfile(size_t len)
 	return p;
 }
 
+/*
+ * Seed bug, replayed: the seed's recipe is "open a temp file, then unlink
+ * and close it", and map it.  No ftruncate.  mmap(2) does not look at the
+ * file's size, so mapping LEN bytes of a 0-byte file succeeds.  The bill
+ * comes with the first access: the page lies wholly beyond the end of the
+ * file, there is nothing to put in it, and the kernel sends SIGBUS
+ * (mmap(2), ERRORS: "Attempted access to a page of the buffer that lies
+ * beyond the end of the mapped file").  Lab 2 catches that signal; here a
+ * child takes the hit, so that the parent can report how it died.
+ */
+static void seed_tempfile(size_t len)
+{
+	const char *path;
+	unsigned char *p;
+	struct stat st;
+	int fd, h, status;
+	pid_t pid;
+
+	fd = create_tempfile(&path, &h);
+	CHK(unlink(path), "unlink", path);
+	cleanup_done(h);
+	CHK(fstat(fd, &st), "fstat", path);
+	printf("seed: unlink, but no ftruncate: the file is %lld bytes\n",
+	       (long long)st.st_size);
+	p = CHK_MAP(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+		    "mmap", path);
+	printf("mmap(NULL, %zu, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0) = %p "
+	       "(mmap does not check the file size)\n",
+	       len, (void *)p);
+	CHK(close(fd), "close", path);
+
+	pid = CHK(fork(), "fork", NULL);
+	if (pid == 0) {
+		/* A crash on purpose: no core file, and the default action
+		 * even if someone (a sanitizer) installed a SIGBUS handler. */
+		CHK(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl",
+		    "PR_SET_DUMPABLE");
+		if (signal(SIGBUS, SIG_DFL) == SIG_ERR)
+			die("signal", "SIGBUS");
+		printf("child:  storing 42 into byte 0 of the mapping\n");
+		*(volatile unsigned char *)p = BY_CHILD;
+		printf("child:  the store worked: no SIGBUS?\n");
+		_exit(0);
+	}
+	CHK(waitpid(pid, &status, 0), "waitpid", NULL);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGBUS)
+		fail("expected the child to die of SIGBUS (wait status 0x%x)",
+		     (unsigned)status);
+	printf("parent: the child was killed by SIGBUS (%s): byte 0 lies "
+	       "beyond the end of the 0-byte file\n",
+	       strsignal(SIGBUS));
+	printf("fix: ftruncate(fd, %zu) before touching it (mode tempfile)\n",
+	       len);
+	CHK(munmap(p, len), "munmap", path);
+}
+
 /* ---- the experiment --------------------------------------------------- */
 
 /*
  * Look at EVERY byte, not a sample.  The guarantee (mmap(2):
  * "MAP_ANONYMOUS ... its contents are initialized to zero"; ftruncate(2):
  * "the extended part reads as null bytes") covers the whole length.
- * Reading also touches every page, so each one really gets allocated.
+ * Reading faults in every page: a shared page is allocated (zeroed) now;
+ * a private one is backed by the kernel's single shared zero page until
+ * the first write gives the writer its own copy.
  */
 static bool check_zeroed(const unsigned char *p, size_t len)
 {
@@ -349,6 +430,11 @@ int main(int argc, char **argv)
 		printf("== the old way: an unlinked temporary file\n");
 		p = map_tempfile(len);
 		want_shared = true;
+	} else if (strcmp(mode, "seed-tempfile") == 0) {
+		printf("== the seed's old way: open and unlink, no "
+		       "ftruncate\n");
+		seed_tempfile(len);
+		return 0;
 	} else {
 		usage_error(usage_text, "unknown mode");
 	}

@@ -22,6 +22,13 @@ say "Before MAP_ANONYMOUS, programs mapped a throw-away file.  Note the three" \
 	"(nothing is left in \$TMPDIR, even after a crash)."
 show "$B/anon_map" tempfile
 
+step "The seed's recipe, literally: no ftruncate"
+say "The seed only says: open a temp file, unlink it, close it.  The file is" \
+	"then 0 bytes.  mmap() does not mind (it never checks the file size), but" \
+	"the first store lands beyond the end of the file: SIGBUS.  A child takes" \
+	"the hit, so the parent can tell how it died."
+show "$B/anon_map" seed-tempfile
+
 step "Zero-filled, every byte, also for a big region"
 say "16 MiB, shared: the program reads all 16777216 bytes before using them."
 show "$B/anon_map" -s 16M shared

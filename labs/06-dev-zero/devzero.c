@@ -46,8 +46,13 @@
  *   twice    two different inodes: each mmap() of /dev/zero is new memory,
  *            so UNRELATED processes cannot meet there (lab 7 uses a file).
  *
+ * Seed bug: the seed's fallback for systems without MAP_ANONYMOUS spells
+ * the flag MMAP_SHARED.  No header defines that name, so the snippet does
+ * not even compile (`make lab-6` shows the compiler's verdict); the flag is
+ * MAP_SHARED.  seed_typo.c.txt keeps the snippet, with the bugs a compiler
+ * cannot see (unchecked open and mmap, a leaked descriptor).
+ *
  * Man pages: mmap(2), zero(4), proc(5) (/proc/pid/maps, smaps), fork(2).
- * The seed's fallback with its MMAP_SHARED typo is seed_typo.c.txt.
  */
 #include "shmlabs.h"
 
@@ -223,8 +228,9 @@ static long smaps_anonymous_kb(const void *addr)
  * open + fstat + mmap + close.  O_RDWR even for /dev/zero: a MAP_SHARED
  * mapping with PROT_WRITE needs a descriptor open for writing, whatever
  * the file is (EACCES otherwise, lab 3).  The fd can be closed at once:
- * the mapping does not need it (lab 1).  Classic mistake (the seed's
- * snippet): never closing it, one leaked descriptor per mapping.
+ * the mapping does not need it (lab 1).  Seed bug: the seed's snippet
+ * neither checks open() nor ever closes the fd: one leaked descriptor per
+ * mapping, and with fd -1 the mmap fails with EBADF.
  */
 static int open_device(const char *path, struct stat *st)
 {
@@ -413,6 +419,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "f:")) != -1) {
 		if (opt != 'f')
 			usage_error(usage_text, NULL);
+		if (!*optarg)
+			usage_error(usage_text, "DEVICE must not be empty");
 		path = optarg;
 	}
 	if (argc - optind != 1)

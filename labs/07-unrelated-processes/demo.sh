@@ -41,7 +41,7 @@ say "This writer reads messages from a pipe (a FIFO) that the demo writes to." \
 	"After two messages, we kill -9 the writer, as if it crashed.  The reader" \
 	"sleeps in FUTEX_WAIT for at most 200 ms at a time; after each period it" \
 	"asks flock(2) whether the writer still holds its lock.  The kernel drops" \
-	"the lock of a dead process, so the reader notices at once."
+	"the lock of a dead process, so the reader notices within one period."
 log2=$TMPDIR/crash.log
 in=$TMPDIR/writer-input out=$TMPDIR/reader-output
 mkfifo "$in" "$out"

@@ -9,6 +9,9 @@
  * ordering rules below).  The seed's remark: "the kernel creates the
  * mapping with the help of a file; since kernel space is shared by all
  * processes, unrelated processes can communicate too, with MAP_SHARED".
+ * Seed note: "kernel space is shared" is loose.  What the two processes
+ * share are the file's page-cache pages, mapped into both address spaces
+ * (at different addresses); the file's name is how each one finds them.
  *
  * The file is an append-only log, so it doubles as a record: the messages
  * stay in it after both programs exit, and a reader started later

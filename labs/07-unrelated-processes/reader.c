@@ -88,6 +88,14 @@ static int64_t deadline_from_now(void)
 	return timeout_ms > 0 ? now_ms() + timeout_ms : INT64_MAX;
 }
 
+/*
+ * O_NONBLOCK only matters if PATH is not a regular file: opening a FIFO
+ * for reading would otherwise wait for a writer to open it, possibly
+ * forever.  With it, open() returns at once and map_log() refuses the FIFO.
+ * (Reads of a regular file ignore the flag, and we do not read anyway.)
+ */
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+
 /* Open PATH, waiting (bounded) for the writer to create it. */
 static int wait_for_file(void)
 {
@@ -96,7 +104,7 @@ static int wait_for_file(void)
 	int64_t deadline = deadline_from_now();
 	int ifd, fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, OPEN_FLAGS);
 	if (fd != -1 || errno != ENOENT) {
 		if (fd == -1)
 			die("open", path);
@@ -116,7 +124,7 @@ static int wait_for_file(void)
 	if (verbose)
 		fprintf(stderr, "reader: waiting for %s to appear\n", path);
 
-	while ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	while ((fd = open(path, OPEN_FLAGS)) == -1) {
 		struct pollfd pfd = { .fd = ifd, .events = POLLIN };
 		char events[4096];
 		int64_t left = deadline - now_ms();
@@ -246,6 +254,8 @@ int main(int argc, char **argv)
 	if (argc - optind != 1)
 		usage_error(usage_text, NULL);
 	path = argv[optind];
+	if (!*path)
+		usage_error(usage_text, "PATH must not be empty");
 
 	fd = wait_for_file();
 	base = map_log(fd, &size);

@@ -227,6 +227,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		usage_error(usage_text, NULL);
 	path = argv[optind++];
+	if (!*path)
+		usage_error(usage_text, "PATH must not be empty");
 
 	fd = create_log(path, capacity, &w);
 

@@ -169,5 +169,14 @@ int sfree(void *ptr)
 	 * unmapped (check 2).  Unless a later mmap reused the address: then,
 	 * as with free(), a double free hits the new block.
 	 */
+	/* BEGIN EXERCISE 8.2: Unmap the whole block and return munmap's
+	 * result.  munmap(2) needs exactly what mmap returned (the header's
+	 * address H, not PTR) and the length smalloc kept in the header.
+	 * Hint: that length is why the header exists: free(p) gets only p. */
 	return munmap(h, h->maplen);
+	/* STUB
+	(void)h;
+	return 0;
+	*/
+	/* END EXERCISE */
 }

@@ -202,6 +202,7 @@ static void misuse(void)
 {
 	unsigned char *p, *heap, *foreign;
 	bool intact = true;
+	int r;
 
 	printf("== misuse: bad sizes, and pointers smalloc did not return\n");
 	/* Sizes first.  SIZE_MAX would overflow 32 + size without the check
@@ -220,9 +221,13 @@ static void misuse(void)
 	p = must_smalloc(100);
 	memset(p, 'p', 100);
 
-	/* free(NULL) is a no-op; so is sfree(NULL). */
-	printf("sfree(NULL): %d (does nothing, like free(NULL))\n",
-	       sfree(NULL));
+	/* free(NULL) is a no-op; so is sfree(NULL).  (Without its NULL
+	 * check, sfree would read a header at address -32: SIGSEGV.) */
+	errno = 0;
+	r = sfree(NULL);
+	printf("sfree(NULL): %d, errno %s (does nothing, like free(NULL))\n", r,
+	       errno ? errno_name(errno) : "untouched");
+	check(r == 0 && errno == 0, "sfree(NULL)");
 
 	/* The seed's rule: never hand munmap a moved pointer. */
 	refuse("p + 1", p + 1);
