@@ -15,22 +15,12 @@ setup_file() {
 exercise_ids() { (cd "$ROOT" && scripts/exercises list) | cut -f1 | sort -u; }
 # tagged_ids: every exercise id named by a test tag ("exercise:1-1" -> 1.1).
 tagged_ids() {
-	grep -ho 'exercise:[0-9]*-[0-9]*' "$ROOT"/tests/[0-9][0-9]-*.bats |
-		sed 's/exercise://; s/-/./' | sort -u
+	"$ROOT/scripts/grade" --tests | cut -f4 | tr ',' '\n' | grep -v '^-$' |
+		tr '-' '.' | sort -u
 }
 # exercise_tests: "NN-topic: name" for every test tagged as an exercise.
 exercise_tests() {
-	local f
-	for f in "$ROOT"/tests/[0-9][0-9]-*.bats; do
-		awk -v lab="$(basename "$f" .bats)" '
-		/^[[:space:]]*# bats test_tags=.*exercise:/ { ex = 1; next }
-		/^[[:space:]]*@test / && ex {
-			s = $0; sub(/^[[:space:]]*@test[[:space:]]+/, "", s)
-			q = substr(s, 1, 1); s = substr(s, 2)
-			print lab ": " substr(s, 1, index(s, q) - 1)
-		}
-		/^[[:space:]]*@test / { ex = 0 }' "$f"
-	done | sort
+	"$ROOT/scripts/grade" --tests | awk -F'\t' '$4 != "-" { print $1 ": " $2 }' | sort
 }
 # failed_tests LOG: the "Failed:" list of a scripts/grade run, sorted.
 failed_tests() {
