@@ -58,7 +58,7 @@ $(BUILD)/common/shmlabs.o: common/shmlabs.c common/shmlabs.h
 
 # The self-test of common/ (tests/suite.bats).
 $(BUILD)/common/common_selftest: tests/common_selftest.c $(BUILD)/common/shmlabs.o
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
