@@ -23,40 +23,18 @@ load transfer
 @test "SIGINT to the writer removes every object; the reader exits" { xfer_case sigint-writer; }
 # bats test_tags=exercise:11-1
 @test "SIGINT to the reader removes every object; the writer exits" { xfer_case sigint-reader; }
+@test "SIGKILL to both: the names stay in /dev/shm until clean-ipc removes them" { xfer_case kill-both; }
+@test "a second writer is turned away; the running transfer goes on" { xfer_case second-writer; }
+@test "a second reader is turned away; the running transfer goes on" { xfer_case second-reader; }
 @test "two transfers with different prefixes at the same time" { xfer_case parallel; }
 @test "ten transfers whose two sides start at the same moment (race to create)" { xfer_case simultaneous; }
 @test "usage errors exit 2; --chunk-size prints 4096" { xfer_case usage; }
 
 # ---- particular to lab 11 ------------------------------------------------
 
-# start_held: reader (-v) and writer (-v) of this test's prefix, the writer
-# reading the FIFO $d/in that the test holds open on fd $HOLD; returns once
-# the reader has written the first line, "hello".
-start_held() {
-	d=$BATS_TEST_TMPDIR
-	mkfifo "$d/in"
-	_xfer_start "$SHMLABS_PREFIX" reader /dev/null "$d/out" "$d/reader.err" -v
-	RPID=$XFER_PID
-	_xfer_await_created "$SHMLABS_PREFIX" "$RPID" "the reader" "$d/reader.err"
-	_xfer_start "$SHMLABS_PREFIX" writer "$d/in" /dev/null "$d/writer.err" -v
-	WPID=$XFER_PID
-	exec {HOLD}>"$d/in"
-	echo hello >&"$HOLD"
-	_xfer_await_output "$d/out" "$RPID" "the reader" "$d/reader.err"
-}
-
-# finish_held: close the FIFO (end of input); both sides must exit 0.
-finish_held() {
-	exec {HOLD}>&-
-	_xfer_finish "$WPID" "the writer"
-	[ "$XFER_RC" = 0 ] || fail "writer: status $XFER_RC: $(cat "$d/writer.err")"
-	_xfer_finish "$RPID" "the reader"
-	[ "$XFER_RC" = 0 ] || fail "reader: status $XFER_RC: $(cat "$d/reader.err")"
-}
-
 # bats test_tags=points:2
 @test "while it runs: the shm object and the named semaphores are files in /dev/shm" {
-	start_held
+	xfer_start_held -v
 	run ls /dev/shm
 	assert_line "$SHMLABS_PREFIX-xfer-shm"
 	assert_line "sem.$SHMLABS_PREFIX-xfer-can-write"
@@ -68,28 +46,28 @@ finish_held() {
 	# The shm object: two pids, a length and 4096 bytes of data.
 	run stat -c %s "/dev/shm/$SHMLABS_PREFIX-xfer-shm"
 	assert_output 4108
-	finish_held
-	assert_equal "$(cat "$d/out")" hello
+	xfer_finish_held
+	assert_equal "$(cat "$XFER_DIR/out")" hello
 	run ipc_leftovers
 	assert_output ""
 }
 
 @test "-v narrates on stderr: who created, who joined, names with a leading '/'" {
-	start_held
-	finish_held
+	xfer_start_held -v
+	xfer_finish_held
 	# The reader started alone, so it created; the writer joined.
-	run cat "$d/reader.err"
+	run cat "$XFER_DIR/reader.err"
 	assert_line "reader: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_RDWR|O_CREAT|O_EXCL, 0600): created, so I am first and initialise everything"
 	assert_line "reader: sem_open(/$SHMLABS_PREFIX-xfer-can-write, O_CREAT|O_EXCL, 0600, 1): created"
 	assert_line "reader: sem_open(/$SHMLABS_PREFIX-xfer-can-read, O_CREAT|O_EXCL, 0600, 0): created"
 	assert_line "reader: chunk 1: 6 bytes -> write(stdout)"
 	assert_line "reader: end of data: 6 bytes in 1 chunks"
-	run cat "$d/writer.err"
+	run cat "$XFER_DIR/writer.err"
 	assert_line --partial "writer: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_CREAT|O_EXCL): EEXIST, so the reader was first"
 	assert_line "writer: the reader took the end marker: 6 bytes in 1 chunks"
 	refute_output --partial "created, so I am first"
 	# stdout carried the data and nothing else.
-	assert_equal "$(od -An -c "$d/out" | tr -s ' ')" " h e l l o \n"
+	assert_equal "$(od -An -c "$XFER_DIR/out" | tr -s ' ')" " h e l l o \n"
 }
 
 # bats test_tags=points:2
@@ -109,14 +87,4 @@ finish_held() {
 	assert_line "sem.$SHMLABS_PREFIX-xfer-can-write"
 	run "$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX"
 	assert_output "clean-ipc: removed 1 object(s)"
-}
-
-@test "a second writer is turned away and the running transfer is not disturbed" {
-	start_held
-	run prog writer </dev/null
-	assert_failure 1
-	assert_output --regexp "another writer \(pid [0-9]+\) is already using /$SHMLABS_PREFIX-xfer-shm"
-	echo world >&"$HOLD"
-	finish_held
-	assert_equal "$(cat "$d/out")" $'hello\nworld'
 }

@@ -7,57 +7,6 @@
 load helper
 load transfer
 
-BG=() # background `timeout` pids of this file's own tests
-
-# bg NAME OUT ERR [ARGS...]: start $BUILD/$LAB/NAME in the background under
-# timeout, stdin from $IN (default /dev/null); its pid lands in BG_PID.
-bg() {
-	local name=$1 out=$2 err=$3
-	shift 3
-	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$name" "$@" <"${IN:-/dev/null}" \
-		>"$out" 2>"$err" 3>&- &
-	BG_PID=$!
-	BG+=("$BG_PID")
-}
-
-# await_line FILE REGEX [TPID]: wait (10 s at most) until FILE has a line
-# matching REGEX; fail early if the `timeout` TPID has ended.
-await_line() {
-	local file=$1 re=$2 tpid=${3:-} end=$((SECONDS + 10))
-	until grep -Eq -- "$re" "$file" 2>/dev/null; do
-		if [ -n "$tpid" ] && ! _xfer_alive "$tpid"; then
-			fail "the program ended before printing /$re/: $(cat "$file")"
-			return 1
-		fi
-		if ((SECONDS > end)); then
-			fail "timed out waiting for /$re/ in: $(cat "$file")"
-			return 1
-		fi
-		sleep 0.01
-	done
-}
-
-# field FILE REGEX: the first capture group of REGEX in FILE.
-field() {
-	sed -nE "s/.*$2.*/\\1/p" "$1" | head -n 1
-}
-
-# finish TPID: wait for it (bounded by its timeout); status in RC.
-finish() {
-	RC=0
-	wait "$1" || RC=$?
-}
-
-teardown() {
-	local p
-	for p in "${BG[@]}"; do
-		_xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${BG[@]}"; do wait "$p" 2>/dev/null || true; done
-	xfer_teardown
-	common_teardown
-}
-
 # ---- the shared transfer cases (tests/transfer.bash) -------------------
 
 @test "transfer: empty input" { xfer_case empty; }
@@ -75,6 +24,9 @@ teardown() {
 @test "transfer: SIGKILL to the reader, the writer notices" { xfer_case kill-reader; }
 @test "transfer: SIGINT to the writer removes everything" { xfer_case sigint-writer; }
 @test "transfer: SIGINT to the reader removes everything" { xfer_case sigint-reader; }
+@test "transfer: SIGKILL to both leaves objects; clean-ipc finds and removes them" { xfer_case kill-both; }
+@test "transfer: a second writer is refused; the transfer goes on" { xfer_case second-writer; }
+@test "transfer: a second reader is refused; the transfer goes on" { xfer_case second-reader; }
 @test "transfer: two prefixes at once do not interfere" { xfer_case parallel; }
 @test "transfer: usage errors and --chunk-size" { xfer_case usage; }
 
@@ -83,13 +35,13 @@ teardown() {
 # bats test_tags=points:2
 @test "ipcs shows the set (nsems 2, 600) and the segment while the reader waits" {
 	local d=$BATS_TEST_TMPDIR semkey semid shmkey shmid rpid wpid row
-	bg reader "$d/out" "$d/rerr" -v
-	rpid=$BG_PID
-	await_line "$d/rerr" 'initialised: CAN_READ 0, CAN_WRITE 1' "$rpid"
-	semkey=$(field "$d/rerr" 'semaphore set key (0x[0-9a-f]{8})')
-	semid=$(field "$d/rerr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
-	shmkey=$(field "$d/rerr" 'segment key (0x[0-9a-f]{8})')
-	shmid=$(field "$d/rerr" 'segment key 0x[0-9a-f]{8} id ([0-9]+)')
+	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
+	rpid=$XFER_PID
+	xfer_await_line "$d/rerr" 'initialised: CAN_READ 0, CAN_WRITE 1' "$rpid"
+	semkey=$(xfer_field "$d/rerr" 'semaphore set key (0x[0-9a-f]{8})')
+	semid=$(xfer_field "$d/rerr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	shmkey=$(xfer_field "$d/rerr" 'segment key (0x[0-9a-f]{8})')
+	shmid=$(xfer_field "$d/rerr" 'segment key 0x[0-9a-f]{8} id ([0-9]+)')
 
 	# ipcs -s: key semid owner perms nsems
 	row=$(ipcs -s | awk -v k="$semkey" '$1 == k')
@@ -113,12 +65,12 @@ teardown() {
 	assert_equal "$nattch" 1
 
 	printf 'one\ntwo\n' >"$d/in"
-	IN=$d/in bg writer /dev/null "$d/werr"
-	wpid=$BG_PID
-	finish "$wpid"
-	assert_equal "$RC" 0
-	finish "$rpid"
-	assert_equal "$RC" 0
+	xfer_start writer "$d/in" /dev/null "$d/werr"
+	wpid=$XFER_PID
+	xfer_finish "$wpid" "the writer"
+	assert_equal "$XFER_RC" 0
+	xfer_finish "$rpid" "the reader"
+	assert_equal "$XFER_RC" 0
 	cmp "$d/in" "$d/out"
 	# Removed by the writer at the end.
 	[ -z "$(ipcs -s | awk -v id="$semid" '$2 == id')" ] || fail "set $semid left"
@@ -129,11 +81,11 @@ teardown() {
 @test "init race: SETALL leaves sem_otime 0, the late reader waits for it, then all goes through" {
 	local d=$BATS_TEST_TMPDIR wpid rpid pid semid state
 	seq 1 2000 >"$d/in"
-	IN=$d/in bg writer /dev/null "$d/werr" -v --stop-in-init
-	wpid=$BG_PID
-	await_line "$d/werr" 'stopping inside the init window' "$wpid"
-	pid=$(field "$d/werr" 'pid ([0-9]+) stopping')
-	semid=$(field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	xfer_start writer "$d/in" /dev/null "$d/werr" -v --stop-in-init
+	wpid=$XFER_PID
+	xfer_await_line "$d/werr" 'stopping inside the init window' "$wpid"
+	pid=$(xfer_field "$d/werr" 'pid ([0-9]+) stopping')
+	semid=$(xfer_field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
 	# The writer is stopped (state T) right after semctl(SETALL).
 	read -r _ _ state _ </proc/"$pid"/stat
 	assert_equal "$state" T
@@ -142,20 +94,20 @@ teardown() {
 	assert_line --regexp '^0 +0 +'
 	assert_line --regexp '^1 +0 +'
 
-	bg reader "$d/out" "$d/rerr" -v
-	rpid=$BG_PID
-	await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
+	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
+	rpid=$XFER_PID
+	xfer_await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
 	# It waits: still running, no data yet, and it has not touched the set.
-	_xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/rerr")"
+	xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/rerr")"
 	[ ! -s "$d/out" ] || fail "the reader wrote data before initialisation"
 	run ipcs -s -i "$semid"
 	assert_output --partial "otime = Not set"
 
 	kill -CONT "$pid"
-	finish "$wpid"
-	assert_equal "$RC" 0
-	finish "$rpid"
-	assert_equal "$RC" 0
+	xfer_finish "$wpid" "the writer"
+	assert_equal "$XFER_RC" 0
+	xfer_finish "$rpid" "the reader"
+	assert_equal "$XFER_RC" 0
 	cmp "$d/in" "$d/out"
 	grep -q 'sem_otime != 0: the set is initialised' "$d/rerr"
 }
@@ -163,21 +115,21 @@ teardown() {
 # bats test_tags=points:2,exercise:13-1
 @test "init race: a creator that dies inside the window makes the late-comer give up, bounded" {
 	local d=$BATS_TEST_TMPDIR wpid rpid pid semid t0 ms
-	IN=/dev/null bg writer /dev/null "$d/werr" -v --stop-in-init
-	wpid=$BG_PID
-	await_line "$d/werr" 'stopping inside the init window' "$wpid"
-	pid=$(field "$d/werr" 'pid ([0-9]+) stopping')
-	semid=$(field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
-	bg reader "$d/out" "$d/rerr" -v
-	rpid=$BG_PID
-	await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
+	xfer_start writer /dev/null /dev/null "$d/werr" -v --stop-in-init
+	wpid=$XFER_PID
+	xfer_await_line "$d/werr" 'stopping inside the init window' "$wpid"
+	pid=$(xfer_field "$d/werr" 'pid ([0-9]+) stopping')
+	semid=$(xfer_field "$d/werr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
+	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
+	rpid=$XFER_PID
+	xfer_await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
 	t0=${EPOCHREALTIME/[.,]/}
 	kill -KILL "$pid"
-	finish "$wpid"
-	assert_equal "$RC" 137
-	finish "$rpid"
+	xfer_finish "$wpid" "the writer"
+	assert_equal "$XFER_RC" 137
+	xfer_finish "$rpid" "the reader"
 	ms=$(((${EPOCHREALTIME/[.,]/} - t0) / 1000))
-	assert_equal "$RC" 1
+	assert_equal "$XFER_RC" 1
 	grep -q "was never initialised (sem_otime still 0 after 3000 ms)" "$d/rerr" ||
 		fail "reader stderr: $(cat "$d/rerr")"
 	((ms < 5000)) || fail "the reader took ${ms} ms to give up"
@@ -186,44 +138,6 @@ teardown() {
 	run "$ROOT/scripts/clean-ipc" --list
 	assert_output --partial "sysv s id $semid:"
 	ipcrm -s "$semid"
-}
-
-@test "a second reader is refused while the first one waits" {
-	local d=$BATS_TEST_TMPDIR r1 pid
-	bg reader "$d/out" "$d/rerr" -v
-	r1=$BG_PID
-	await_line "$d/rerr" 'my pid [0-9]+' "$r1"
-	pid=$(field "$d/rerr" 'initialised: .* my pid ([0-9]+)')
-	run prog reader
-	assert_failure 1
-	assert_output --partial "another reader (pid $pid) is already using this transfer"
-	IN=/dev/null bg writer /dev/null "$d/werr"
-	finish "$BG_PID"
-	assert_equal "$RC" 0
-	finish "$r1"
-	assert_equal "$RC" 0
-}
-
-@test "after SIGKILL to a lone reader, clean-ipc finds its set and segment by key" {
-	local d=$BATS_TEST_TMPDIR rpid pid semid shmid
-	bg reader "$d/out" "$d/rerr" -v
-	rpid=$BG_PID
-	await_line "$d/rerr" 'initialised:' "$rpid"
-	pid=$(field "$d/rerr" 'my pid ([0-9]+)')
-	semid=$(field "$d/rerr" 'semaphore set key 0x[0-9a-f]{8} id ([0-9]+)')
-	shmid=$(field "$d/rerr" 'segment key 0x[0-9a-f]{8} id ([0-9]+)')
-	kill -KILL "$pid"
-	finish "$rpid"
-	assert_equal "$RC" 137
-	# SIGKILL runs no cleanup: both objects remain (kernel persistence).
-	run ipcs -s -i "$semid"
-	assert_success
-	run "$ROOT/scripts/clean-ipc" --list
-	assert_output --partial "sysv s id $semid:"
-	assert_output --partial "sysv m id $shmid:"
-	# (Removed by id here: clean-ipc without a prefix would also take
-	# other runs' objects.)
-	ipcrm -s "$semid" -m "$shmid"
 }
 
 @test "semdemo naive-init: the late-comer's V() before SETALL is lost" {

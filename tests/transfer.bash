@@ -1,5 +1,6 @@
 # tests/transfer.bash - the cases every writer/reader transfer lab (11-14)
-# must pass.  Load it after the helper:
+# must pass, and the helpers the four .bats files use for their own tests.
+# Load it after the helper:
 #
 #   load helper
 #   load transfer
@@ -8,9 +9,10 @@
 # xfer_case NAME runs one whole case against $BUILD/$LAB/writer and
 # $BUILD/$LAB/reader and asserts its facts.  Every program runs under
 # `timeout`; order is forced with events (an object appeared, the reader
-# produced output, a process exited), each waited for with a deadline,
-# never with a fixed sleep.  Test files live in $BATS_TEST_TMPDIR, so the
-# programs' $TMPDIR stays empty for the helper's leak check.
+# produced output, a line of -v narration, a process exited), each waited
+# for with a deadline, never with a fixed sleep.  Test files live in
+# $BATS_TEST_TMPDIR, so the programs' $TMPDIR stays empty for the helper's
+# leak check.
 #
 # The cases (NAME: what is asserted)
 #   empty, one-byte (a single NUL byte), one-chunk (exactly `writer
@@ -40,11 +42,23 @@
 #       writer another 1 MiB, so a writer that only notices at its next
 #       hand-off also gets there.)  Then scripts/clean-ipc "$SHMLABS_PREFIX"
 #       runs and the helper's teardown proves nothing is left.
-#   sigint-writer, sigint-reader: the same with SIGINT.  The victim must
+#   kill-both: the same transfer, then SIGKILL to both programs: nobody can
+#       clean up.  Something must be left (kernel persistence: that is what
+#       `make clean-ipc` is for), and everything left must be listed by
+#       `scripts/clean-ipc --list`; removing it the way clean-ipc does
+#       (the prefix's POSIX names, the listed System V ids) must leave
+#       nothing.
+#   sigint-writer, sigint-reader: as kill-*, with SIGINT.  The victim must
 #       die of SIGINT (status 130) and, as soon as it is gone, no IPC object
 #       of the test may remain (it removed every one, whatever the survivor
 #       does); the survivor exits 1 within 5 s with "peer" and "died".
 #       No clean-ipc here.
+#   second-writer, second-reader: while a transfer runs (the writer reads a
+#       FIFO held by the test, "hello" has arrived), a second program of
+#       that side is started: it must exit 1 saying "another writer (pid
+#       N) is already using" (or reader), N being the pid of the running
+#       one, and leave the transfer alone: "world" still arrives, both
+#       exit 0, and the second reader has output nothing.
 #   parallel: two transfers of 1 MiB (different random data), prefixes
 #       "$SHMLABS_PREFIX-a" and "-b", run at the same time (both readers
 #       first, then both writers); both are cmp-exact.
@@ -58,6 +72,27 @@
 # semaphores), or a System V segment exists whose creator pid (cpid in
 # /proc/sysvipc/shm) is that side's program.
 #
+# Helpers for the labs' own tests (the programs run with this test's
+# SHMLABS_PREFIX; every `timeout` pid lands in XFER_PID and is stopped by
+# the teardown defined here if the test fails half way):
+#   xfer_start PROG STDIN STDOUT STDERR [ARGS...]   start $BUILD/$LAB/PROG
+#   xfer_finish TPID WHO     wait (bounded) until it exits; status in XFER_RC
+#   xfer_reap TPID           collect the status of an ended one into XFER_RC
+#   xfer_await_created TPID WHO ERRFILE     it created an object, still runs
+#   xfer_await_output FILE TPID WHO ERRFILE FILE is not empty
+#   xfer_await_line FILE REGEX [TPID]       FILE has a line matching REGEX
+#   xfer_field FILE REGEX    the first capture group of REGEX in FILE
+#   xfer_until SECONDS WHAT CMD...          retry CMD until it succeeds
+#   xfer_alive TPID, xfer_gone TPID, xfer_child TPID (the program's pid)
+#   xfer_cmp IN OUT          byte-exact, with a readable failure
+#   xfer_start_held [ARGS...] a running transfer (ARGS, e.g. -v, go to both
+#                            sides): the writer reads the FIFO $XFER_DIR/in
+#                            held open on fd $XFER_HOLD, and "hello" has
+#                            reached $XFER_DIR/out; pids in XFER_RPID and
+#                            XFER_WPID, stderr in $XFER_DIR/reader.err and
+#                            writer.err
+#   xfer_finish_held         close the FIFO; both must exit 0
+#
 # A .bats file that defines its own teardown must call xfer_teardown (stops
 # whatever a failed case left running) and then common_teardown.
 
@@ -65,7 +100,7 @@ bats_require_minimum_version 1.5.0 # run --separate-stderr
 
 XFER_PIDS=()     # background jobs this test started (pids of `timeout`)
 XFER_PID=        # the one started last
-XFER_RC=         # exit status collected by _xfer_wait
+XFER_RC=         # exit status collected by xfer_reap
 XFER_EVENT=10    # seconds to wait for an event (object created, output)
 XFER_RUN=15      # seconds a whole transfer may take
 XFER_NOTICE=5    # seconds a survivor may take to notice that its peer died
@@ -90,23 +125,23 @@ _xfer_until_by() {
 	done
 }
 
-# _xfer_until SECONDS WHAT CMD...
-_xfer_until() {
+# xfer_until SECONDS WHAT CMD...
+xfer_until() {
 	local s=$1
 	shift
 	_xfer_until_by $(($(_xfer_us) + s * 1000000)) "$@"
 }
 
-# _xfer_alive PID: the process exists and is not a zombie.
-_xfer_alive() {
+# xfer_alive PID: the process exists and is not a zombie.
+xfer_alive() {
 	local s
 	read -r _ _ s _ 2>/dev/null <"/proc/$1/stat" || return 1
 	[ "$s" != Z ]
 }
-_xfer_gone() { ! _xfer_alive "$1"; }
+xfer_gone() { ! xfer_alive "$1"; }
 
-# _xfer_child TPID: the pid of the program that `timeout` (TPID) runs.
-_xfer_child() {
+# xfer_child TPID: the pid of the program that `timeout` (TPID) runs.
+xfer_child() {
 	local kids
 	kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || return 1
 	kids=${kids%% *}
@@ -130,8 +165,8 @@ _xfer_await_created() {
 	local pfx=$1 pid=$2 who=$3 err=$4 end
 	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
 	until _xfer_created "$pfx" "$pid"; do
-		if _xfer_gone "$pid"; then
-			_xfer_wait "$pid"
+		if xfer_gone "$pid"; then
+			xfer_reap "$pid"
 			fail "$who exited (status $XFER_RC) before creating any object"$'\n'"stderr: $(cat "$err")"
 			return 1
 		fi
@@ -141,19 +176,19 @@ _xfer_await_created() {
 		fi
 		sleep 0.01
 	done
-	if _xfer_gone "$pid"; then
+	if xfer_gone "$pid"; then
 		fail "$who exited instead of waiting for its peer"$'\n'"stderr: $(cat "$err")"
 		return 1
 	fi
 }
 
-# _xfer_await_output FILE TPID WHO ERRFILE: FILE is not empty.
-_xfer_await_output() {
+# xfer_await_output FILE TPID WHO ERRFILE: FILE is not empty.
+xfer_await_output() {
 	local file=$1 pid=$2 who=$3 err=$4 end
 	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
 	until [ -s "$file" ]; do
-		if _xfer_gone "$pid"; then
-			_xfer_wait "$pid"
+		if xfer_gone "$pid"; then
+			xfer_reap "$pid"
 			fail "$who exited (status $XFER_RC) before writing any output"$'\n'"stderr: $(cat "$err")"
 			return 1
 		fi
@@ -163,6 +198,36 @@ _xfer_await_output() {
 		fi
 		sleep 0.01
 	done
+}
+
+# xfer_await_created TPID WHO ERRFILE: the program under TPID (started by
+# xfer_start) has created an object of this test's prefix, and still runs.
+xfer_await_created() {
+	_xfer_await_created "$SHMLABS_PREFIX" "$@"
+}
+
+# xfer_await_line FILE REGEX [TPID]: wait (XFER_EVENT s at most) until FILE
+# has a line matching the extended REGEX; fail at once if TPID has ended.
+xfer_await_line() {
+	local file=$1 re=$2 pid=${3:-} end
+	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
+	until grep -Eq -- "$re" "$file" 2>/dev/null; do
+		if [ -n "$pid" ] && xfer_gone "$pid"; then
+			fail "the program ended before printing /$re/: $(cat "$file")"
+			return 1
+		fi
+		if (($(_xfer_us) > end)); then
+			fail "timed out waiting for /$re/ in: $(cat "$file")"
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# xfer_field FILE REGEX: the first capture group of REGEX in FILE's first
+# matching line.
+xfer_field() {
+	sed -nE "s/.*$2.*/\\1/p" "$1" | head -n 1
 }
 
 # ---- processes ----------------------------------------------------------
@@ -183,26 +248,32 @@ _xfer_start() {
 	XFER_PIDS+=("$XFER_PID")
 }
 
+# xfer_start PROG STDIN STDOUT STDERR [ARGS...]: the same with this test's
+# prefix (PROG may be any program of the lab).
+xfer_start() {
+	_xfer_start "$SHMLABS_PREFIX" "$@"
+}
+
 # _xfer_feed FD BYTES: write BYTES random bytes to FD in the background.
 _xfer_feed() {
 	timeout -k 2 "$TIMEOUT" head -c "$2" /dev/urandom >&"$1" 2>/dev/null 3>&- &
 	XFER_PIDS+=("$!")
 }
 
-# _xfer_wait PID: collect its exit status into XFER_RC.
-_xfer_wait() {
+# xfer_reap PID: collect its exit status into XFER_RC.
+xfer_reap() {
 	XFER_RC=0
 	wait "$1" || XFER_RC=$?
 }
 
-# _xfer_finish PID WHO: wait (at most XFER_RUN s) for a side to exit.
-_xfer_finish() {
-	_xfer_until "$XFER_RUN" "$2 to finish" _xfer_gone "$1"
-	_xfer_wait "$1"
+# xfer_finish PID WHO: wait (at most XFER_RUN s) for a side to exit.
+xfer_finish() {
+	xfer_until "$XFER_RUN" "$2 to finish" xfer_gone "$1"
+	xfer_reap "$1"
 }
 
-# _xfer_expect_ok WHO ERRFILE: exit 0 (XFER_RC) and a silent stderr.
-_xfer_expect_ok() {
+# xfer_expect_ok WHO ERRFILE: exit 0 (XFER_RC) and a silent stderr.
+xfer_expect_ok() {
 	if [ "$XFER_RC" != 0 ]; then
 		fail "$1 exited with status $XFER_RC"$'\n'"stderr: $(cat "$2")"
 		return 1
@@ -213,8 +284,8 @@ _xfer_expect_ok() {
 	fi
 }
 
-# _xfer_cmp IN OUT
-_xfer_cmp() {
+# xfer_cmp IN OUT
+xfer_cmp() {
 	if ! cmp -s -- "$1" "$2"; then
 		fail "output differs from input: $(cmp -- "$1" "$2" 2>&1) (input $(stat -c %s "$1") bytes, output $(stat -c %s "$2") bytes)"
 		return 1
@@ -239,7 +310,7 @@ _xfer_ipc_left() {
 xfer_teardown() {
 	local p
 	for p in "${XFER_PIDS[@]}"; do
-		_xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
+		xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
 	done
 	for p in "${XFER_PIDS[@]}"; do
 		wait "$p" 2>/dev/null || true
@@ -293,11 +364,11 @@ _xfer_pair() {
 		rpid=$XFER_PID
 		;;
 	esac
-	_xfer_finish "$wpid" "the writer"
-	_xfer_expect_ok "the writer" "$werr"
-	_xfer_finish "$rpid" "the reader"
-	_xfer_expect_ok "the reader" "$rerr"
-	_xfer_cmp "$in" "$out"
+	xfer_finish "$wpid" "the writer"
+	xfer_expect_ok "the writer" "$werr"
+	xfer_finish "$rpid" "the reader"
+	xfer_expect_ok "the reader" "$rerr"
+	xfer_cmp "$in" "$out"
 }
 
 # _xfer_interrupt SIGNAL VICTIM: see kill-* and sigint-* above.
@@ -305,16 +376,16 @@ _xfer_interrupt() {
 	local sig=$1 victim=$2 d=$BATS_TEST_TMPDIR fd rpid wpid vpid spid
 	local survivor vchild t0 expect left err
 	mkfifo "$d/writer-stdin"
-	_xfer_start "$SHMLABS_PREFIX" reader /dev/null "$d/out" "$d/reader.err"
+	xfer_start reader /dev/null "$d/out" "$d/reader.err"
 	rpid=$XFER_PID
-	_xfer_await_created "$SHMLABS_PREFIX" "$rpid" "the reader" "$d/reader.err"
-	_xfer_start "$SHMLABS_PREFIX" writer "$d/writer-stdin" /dev/null "$d/writer.err"
+	xfer_await_created "$rpid" "the reader" "$d/reader.err"
+	xfer_start writer "$d/writer-stdin" /dev/null "$d/writer.err"
 	wpid=$XFER_PID
 	# Opening the write end lets the writer start.  The test holds it open,
 	# so the writer never sees end-of-file: the transfer cannot complete.
 	exec {fd}>"$d/writer-stdin"
 	_xfer_feed "$fd" 1048576
-	_xfer_await_output "$d/out" "$rpid" "the reader" "$d/reader.err"
+	xfer_await_output "$d/out" "$rpid" "the reader" "$d/reader.err"
 
 	if [ "$victim" = writer ]; then
 		vpid=$wpid spid=$rpid survivor=reader
@@ -322,14 +393,14 @@ _xfer_interrupt() {
 		vpid=$rpid spid=$wpid survivor=writer
 	fi
 	err=$d/$survivor.err
-	vchild=$(_xfer_child "$vpid") || {
+	vchild=$(xfer_child "$vpid") || {
 		fail "cannot find the $victim program under timeout (pid $vpid)"
 		return 1
 	}
 	t0=$(_xfer_us)
 	kill -s "$sig" "$vchild"
-	_xfer_until "$XFER_NOTICE" "the $victim to die of SIG$sig" _xfer_gone "$vpid"
-	_xfer_wait "$vpid"
+	xfer_until "$XFER_NOTICE" "the $victim to die of SIG$sig" xfer_gone "$vpid"
+	xfer_reap "$vpid"
 	case $sig in KILL) expect=137 ;; INT) expect=130 ;; esac
 	if [ "$XFER_RC" != "$expect" ]; then
 		fail "the $victim: status $XFER_RC after SIG$sig, expected $expect"$'\n'"stderr: $(cat "$d/$victim.err")"
@@ -350,8 +421,8 @@ _xfer_interrupt() {
 
 	_xfer_until_by $((t0 + XFER_NOTICE * 1000000)) \
 		"the $survivor to notice that its peer died (within ${XFER_NOTICE}s)" \
-		_xfer_gone "$spid"
-	_xfer_wait "$spid"
+		xfer_gone "$spid"
+	xfer_reap "$spid"
 	exec {fd}>&-
 	if [ "$XFER_RC" != 1 ]; then
 		fail "the $survivor exited with status $XFER_RC, expected 1"$'\n'"stderr: $(cat "$err")"
@@ -369,6 +440,137 @@ _xfer_interrupt() {
 			fail "objects left after SIGINT to the $victim:"$'\n'"$left"
 			return 1
 		fi
+	fi
+}
+
+# xfer_start_held [ARGS...]: see the header; ARGS (e.g. -v) go to both.
+xfer_start_held() {
+	XFER_DIR=$BATS_TEST_TMPDIR
+	mkfifo "$XFER_DIR/in"
+	xfer_start reader /dev/null "$XFER_DIR/out" "$XFER_DIR/reader.err" "$@"
+	XFER_RPID=$XFER_PID
+	xfer_await_created "$XFER_RPID" "the reader" "$XFER_DIR/reader.err"
+	xfer_start writer "$XFER_DIR/in" /dev/null "$XFER_DIR/writer.err" "$@"
+	XFER_WPID=$XFER_PID
+	# Opening the write end lets the writer start; the test holds it.
+	exec {XFER_HOLD}>"$XFER_DIR/in"
+	echo hello >&"$XFER_HOLD"
+	xfer_await_output "$XFER_DIR/out" "$XFER_RPID" "the reader" \
+		"$XFER_DIR/reader.err"
+}
+
+# xfer_finish_held: end of input (close the FIFO); both sides exit 0.
+xfer_finish_held() {
+	exec {XFER_HOLD}>&-
+	xfer_finish "$XFER_WPID" "the writer"
+	if [ "$XFER_RC" != 0 ]; then
+		fail "the writer: status $XFER_RC: $(cat "$XFER_DIR/writer.err")"
+		return 1
+	fi
+	xfer_finish "$XFER_RPID" "the reader"
+	if [ "$XFER_RC" != 0 ]; then
+		fail "the reader: status $XFER_RC: $(cat "$XFER_DIR/reader.err")"
+		return 1
+	fi
+}
+
+# _xfer_second SIDE: see second-writer and second-reader above.
+_xfer_second() {
+	local side=$1 tpid pid
+	xfer_start_held
+	if [ "$side" = writer ]; then tpid=$XFER_WPID; else tpid=$XFER_RPID; fi
+	pid=$(xfer_child "$tpid") || {
+		fail "cannot find the running $side under timeout (pid $tpid)"
+		return 1
+	}
+	run --separate-stderr timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$side" </dev/null
+	if [ "$status" != 1 ]; then
+		fail "a second $side: status $status, expected 1 (stderr: $stderr)"
+		return 1
+	fi
+	if [[ $stderr != *"another $side (pid $pid) is already using"* ]]; then
+		fail "a second $side must say 'another $side (pid $pid) is already using ...', said: $stderr"
+		return 1
+	fi
+	if [ -n "$output" ]; then
+		fail "the second $side wrote to stdout: $output"
+		return 1
+	fi
+	# The running transfer did not notice.
+	echo world >&"$XFER_HOLD"
+	xfer_finish_held
+	if [ "$(cat "$XFER_DIR/out")" != $'hello\nworld' ]; then
+		fail "the transfer was disturbed: the reader wrote $(od -An -c "$XFER_DIR/out")"
+		return 1
+	fi
+}
+
+# _xfer_kill_both: see kill-both above.
+_xfer_kill_both() {
+	local d=$BATS_TEST_TMPDIR fd rpid wpid p c kids=() left listed line missing=
+	mkfifo "$d/writer-stdin"
+	xfer_start reader /dev/null "$d/out" "$d/reader.err"
+	rpid=$XFER_PID
+	xfer_await_created "$rpid" "the reader" "$d/reader.err"
+	xfer_start writer "$d/writer-stdin" /dev/null "$d/writer.err"
+	wpid=$XFER_PID
+	exec {fd}>"$d/writer-stdin"
+	_xfer_feed "$fd" 1048576
+	xfer_await_output "$d/out" "$rpid" "the reader" "$d/reader.err"
+	# Stop both first, so that neither can see the other die (and clean
+	# up) in the moment between the two kills.
+	for p in "$wpid" "$rpid"; do
+		c=$(xfer_child "$p") || {
+			fail "cannot find the program under timeout (pid $p)"
+			return 1
+		}
+		kill -STOP "$c"
+		kids+=("$c")
+	done
+	kill -KILL "${kids[@]}"
+	for p in "$wpid" "$rpid"; do
+		xfer_finish "$p" "a SIGKILLed side"
+		if [ "$XFER_RC" != 137 ]; then
+			fail "status $XFER_RC after SIGKILL, expected 137"
+			return 1
+		fi
+	done
+	exec {fd}>&-
+	left=$(_xfer_ipc_left)
+	if [ -z "$left" ]; then
+		fail "nothing left after SIGKILL to both sides: kernel-persistent objects expected"
+		return 1
+	fi
+	# `make clean-ipc` (no prefix) must find every one of them ...
+	listed=$("$ROOT/scripts/clean-ipc" --list)
+	while read -r line; do
+		case $line in
+		/dev/*) grep -qxF -- "$line" <<<"$listed" ;;
+		"sysv shm "*) grep -q "^sysv m id ${line#sysv shm }:" <<<"$listed" ;;
+		"sysv sem "*) grep -q "^sysv s id ${line#sysv sem }:" <<<"$listed" ;;
+		"sysv msg "*) grep -q "^sysv q id ${line#sysv msg }:" <<<"$listed" ;;
+		*) false ;;
+		esac || missing+=$line$'\n'
+	done <<<"$left"
+	if [ -n "$missing" ]; then
+		fail "left behind and not listed by clean-ipc --list:"$'\n'"$missing"
+		return 1
+	fi
+	# ... and remove them.  Here only ours: with a prefix clean-ipc takes
+	# that prefix's POSIX names; the listed System V ids go the way it
+	# removes them (without a prefix it would also take other runs').
+	"$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX" >/dev/null
+	while read -r line; do
+		case $line in
+		"sysv shm "*) ipcrm -m "${line#sysv shm }" ;;
+		"sysv sem "*) ipcrm -s "${line#sysv sem }" ;;
+		"sysv msg "*) ipcrm -q "${line#sysv msg }" ;;
+		esac
+	done <<<"$left"
+	left=$(_xfer_ipc_left)
+	if [ -n "$left" ]; then
+		fail "still there after clean-ipc:"$'\n'"$left"
+		return 1
 	fi
 }
 
@@ -435,11 +637,11 @@ _xfer_case_simultaneous() {
 		pids+=("$XFER_PID") who+=("reader $i") errs+=("$d/$i.reader.err")
 	done
 	for i in "${!pids[@]}"; do
-		_xfer_finish "${pids[i]}" "${who[i]}"
-		_xfer_expect_ok "${who[i]}" "${errs[i]}"
+		xfer_finish "${pids[i]}" "${who[i]}"
+		xfer_expect_ok "${who[i]}" "${errs[i]}"
 	done
 	for i in 0 1 2 3 4 5 6 7 8 9; do
-		_xfer_cmp "$d/$i.in" "$d/$i.out"
+		xfer_cmp "$d/$i.in" "$d/$i.out"
 	done
 }
 
@@ -447,6 +649,9 @@ _xfer_case_kill_writer() { _xfer_interrupt KILL writer; }
 _xfer_case_kill_reader() { _xfer_interrupt KILL reader; }
 _xfer_case_sigint_writer() { _xfer_interrupt INT writer; }
 _xfer_case_sigint_reader() { _xfer_interrupt INT reader; }
+_xfer_case_kill_both() { _xfer_kill_both; }
+_xfer_case_second_writer() { _xfer_second writer; }
+_xfer_case_second_reader() { _xfer_second reader; }
 
 _xfer_case_parallel() {
 	local d=$BATS_TEST_TMPDIR s i pids=() who=() errs=()
@@ -470,11 +675,11 @@ _xfer_case_parallel() {
 		pids+=("$XFER_PID") who+=("writer $s") errs+=("$d/$s.writer.err")
 	done
 	for i in 0 1 2 3; do
-		_xfer_finish "${pids[i]}" "${who[i]}"
-		_xfer_expect_ok "${who[i]}" "${errs[i]}"
+		xfer_finish "${pids[i]}" "${who[i]}"
+		xfer_expect_ok "${who[i]}" "${errs[i]}"
 	done
-	_xfer_cmp "$d/a.in" "$d/a.out"
-	_xfer_cmp "$d/b.in" "$d/b.out"
+	xfer_cmp "$d/a.in" "$d/a.out"
+	xfer_cmp "$d/b.in" "$d/b.out"
 }
 
 _xfer_case_usage() {

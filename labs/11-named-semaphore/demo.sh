@@ -63,8 +63,10 @@ exec {in}>"$T/in" {out}<"$T/out"
 echo hello >&"$in"
 read -r line <&"$out"
 cmd "kill -9 $rpid   # the reader, after it printed '$line'"
-kill -9 "$rpid"
-wait "$rpid" 2>/dev/null || say "reader: exit status $? (128 + 9: SIGKILL)"
+status=0
+# (The braces keep bash's own "Killed" job report off the screen.)
+{ kill -9 "$rpid" && wait "$rpid"; } 2>/dev/null || status=$?
+say "reader: exit status $status (128 + 9: SIGKILL)"
 status=0
 wait "$wpid" || status=$?
 say "writer: exit status $status"

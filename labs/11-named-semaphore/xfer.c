@@ -163,6 +163,13 @@ static void names(void)
  * not -1 like most calls - a `== -1` test never fires (CHK_SEM).  The
  * seed tests SEM_FAILED, but then prints a bare errno number and returns
  * -1 from main (exit status 255).
+ *
+ * Seed bug: the seed's oflag is O_CREAT | O_RDWR and its mode 0666.
+ * sem_open(3) knows only O_CREAT and O_EXCL (POSIX: any other flag has an
+ * unspecified effect; a semaphore is always opened for wait AND post), and
+ * 0666 lets every user of the machine post or wait on it - any of them
+ * could hand our buffer to the reader in the middle of a write.  0600:
+ * only our own user.
  */
 static sem_t *create_sem(const char *name, unsigned value, int *handle)
 {
@@ -272,6 +279,11 @@ void xfer_open(struct xfer *x, enum role role)
 				n_ready);
 		note("sem_open(%s, O_CREAT, 0600, 0): created or opened",
 		     n_ready);
+		/* Seed bug: the seed takes its buffer from System V
+		 * (shmget(key, MAXSIZE, 0666 | IPC_CREAT), and calls a failure
+		 * "semget") while its semaphores are POSIX: two naming schemes
+		 * and two clean-ups for one transfer, and a buffer that every
+		 * user may read and write (0666).  One family, mode 0600. */
 		fd = shm_open(n_shm, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (fd != -1) {
 			x->creator = true;

@@ -103,8 +103,10 @@ exec {in}>"$T/in" {out}<"$T/out"
 echo hello >&"$in"
 read -r line <&"$out"
 cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
-kill -9 "$wpid"
-wait "$wpid" 2>/dev/null || say "writer: exit status $? (128 + 9: SIGKILL)"
+status=0
+# (The braces keep bash's own "Killed" job report off the screen.)
+{ kill -9 "$wpid" && wait "$wpid"; } 2>/dev/null || status=$?
+say "writer: exit status $status (128 + 9: SIGKILL)"
 status=0
 wait "$rpid" || status=$?
 say "reader: exit status $status"

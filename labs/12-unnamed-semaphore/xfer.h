@@ -43,9 +43,9 @@ enum role { WRITER = 0, READER = 1 };
  *     page, so a post in one process wakes a waiter in the other - if the
  *     semaphore was initialised with pshared = 1 (see xfer.c).
  *
- * The seed's method 2 has the right idea - a struct { sem_t semr, semw;
- * char buf[MAXSIZE]; } in the shared memory - but leaves out what makes
- * it work: a length (its buffer holds C strings, so no binary data),
+ * Seed gap: the seed's method 2 has the right idea - a struct { sem_t
+ * semr, semw; char buf[MAXSIZE]; } in the shared memory - but leaves out
+ * what makes it work: a length (its buffer holds C strings, so no binary data),
  * pshared = 1, who calls sem_init and how the other side knows it has
  * been called (xfer.c), and who calls sem_destroy at the end.
  *

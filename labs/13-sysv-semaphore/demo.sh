@@ -10,7 +10,7 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	rm -f "$d"/*
 }
 trap cleanup EXIT
@@ -109,14 +109,22 @@ step "A dead peer is noticed within a second"
 start r3 "$B/reader" -v >/dev/null
 rpid=$LAST
 upto 'initialised:'
-semid=$(grab 'semaphore set key 0x[0-9a-f]+ id ([0-9]+)')
-say "kill -KILL the waiting reader: it cannot clean up, the objects stay."
-show kill -KILL "$rpid"
-wait "$rpid" 2>/dev/null || true
+semkey=$(grab 'semaphore set key (0x[0-9a-f]+)')
+shmkey=$(grab 'segment key (0x[0-9a-f]+)')
+say "kill -KILL the waiting reader: it cannot clean up, the objects stay" \
+	"(kernel persistence).  ipcs rows: key, id, owner, perms, then nsems for" \
+	"the set; bytes and nattch (now 0, yet not removed) for the segment:"
+# (The braces keep bash's own "Killed" job report off the screen.)
+{ show kill -KILL "$rpid" && wait "$rpid"; } 2>/dev/null || true
 rest
+keyrows() { # the ipcs rows of this demo's set and segment
+	printf '$ ipcs -s | grep %s; ipcs -m | grep %s\n' "$semkey" "$shmkey"
+	{ ipcs -s | grep -- "$semkey"; ipcs -m | grep -- "$shmkey"; } ||
+		say "(no rows: both are gone)"
+}
+keyrows
 say "A writer joins, hands over one chunk, waits in semtimedop(2) for the" \
 	"buffer, times out after 1 s, asks kill(reader_pid, 0), gets ESRCH," \
 	"and removes the objects:"
 show "$B/writer" <input || say "(writer exit status $?)"
-say "The set and the segment of this demo are gone:"
-show ipcs -s -i "$semid" 2>&1 || true
+keyrows

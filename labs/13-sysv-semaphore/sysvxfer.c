@@ -24,6 +24,10 @@
  *   creator:     semget(IPC_EXCL) -> SETALL -> ... -> its FIRST semop()
  *   late-comer:  semget(key, 0)   -> wait until IPC_STAT says sem_otime != 0
  * `semdemo naive-init` and `semdemo safe-init` replay both timelines.
+ * Seed gap: the seed's method 3 gives the numbering (0 "can read" starts
+ * at 0, 1 "can write" at 1) and names semget, semop and semctl, but never
+ * says who sets those values, nor how the other process knows they are
+ * set: exactly this race.
  *
  * Why no SEM_UNDO
  * ---------------

@@ -11,7 +11,7 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	rm -f "$d"/*
 }
 trap cleanup EXIT
@@ -96,9 +96,11 @@ step "A dead peer is noticed within a second"
 start r2 "$B/reader" -v >/dev/null
 rpid=$LAST
 upto 'my pid [0-9]+ is in slot 1'
-show kill -KILL "$rpid"
-wait "$rpid" 2>/dev/null || true
+say "kill -KILL the waiting reader: it cannot clean up, the object stays:"
+# (The braces keep bash's own "Killed" job report off the screen.)
+{ show kill -KILL "$rpid" && wait "$rpid"; } 2>/dev/null || true
 rest
+show ls -l "$obj"
 say "A writer joins and hands over a chunk: kill(reader_pid, SIGUSR1) fails" \
 	"with ESRCH, and it removes the object.  (A writer already asleep would" \
 	"get the same ESRCH from kill(reader_pid, 0) after its 1 s" \

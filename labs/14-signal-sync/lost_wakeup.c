@@ -130,7 +130,8 @@ static void window(void)
 	       (int)usr1_seen, sigismember(&pending, SIGUSR1) ? "yes" : "no");
 }
 
-/* The classic, racy wait.  Returns when the flag is WANT or the alarm
+/* The classic, racy wait.  Seed bug: it is the seed's method 4 recipe
+ * ("use pause, kill and signal").  Returns when the flag is WANT or the alarm
  * fired.  (Its own check of `alarmed` has the same race, but the alarm is
  * seconds away and the window nanoseconds wide; the correct version below
  * closes that hole as well.) */
@@ -195,7 +196,12 @@ static void wait_for(int want, bool racy, bool forced, unsigned bound)
 
 static void install(int sig, void (*handler)(int))
 {
-	/* sa_flags 0: no SA_RESTART (we want to see the EINTRs). */
+	/* Seed bug: the seed says signal().  Its meaning differs between
+	 * systems: System V semantics reset the handler to SIG_DFL when it
+	 * runs (so the NEXT SIGUSR1 would kill the process), BSD and glibc's
+	 * keep it and restart interrupted calls.  sigaction(2) says exactly
+	 * what we want.  sa_flags 0: no SA_RESTART (we want to see the
+	 * EINTRs), and the handler stays installed. */
 	struct sigaction sa = { .sa_handler = handler };
 
 	sigemptyset(&sa.sa_mask);
