@@ -13,7 +13,7 @@ teardown() {
 }
 
 @test "make list: every lab 1-17 with its folder and title" {
-	run make -s -C "$ROOT" list
+	run make -s --no-print-directory -C "$ROOT" list
 	assert_success
 	assert_equal "$(awk '{print $1}' <<<"$output" | tr '\n' ' ')" \
 		"1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
@@ -23,7 +23,7 @@ teardown() {
 }
 
 @test "make help names every target" {
-	run make -s -C "$ROOT" help
+	run make -s --no-print-directory -C "$ROOT" help
 	assert_success
 	local t
 	for t in "lab-N" "list" "test" "SANITIZE=1" "lint" "clean-ipc" "handout" "grade"; do
@@ -157,7 +157,7 @@ DEMO
 # demo_runs N: `make lab-N` runs the narrated demo to the end, says something,
 # and leaves no IPC object or temp file (scripts/run-demo fails if it does).
 demo_runs() {
-	run timeout 600 make -s -C "$ROOT" BUILD="$BUILD" SANITIZE="${SHMLABS_SANITIZE:-}" "lab-$1"
+	run timeout 600 make -s --no-print-directory -C "$ROOT" BUILD="$BUILD" SANITIZE="${SHMLABS_SANITIZE:-}" "lab-$1"
 	assert_success
 	[ "${#lines[@]}" -ge 5 ] || fail "demo of lab $1 printed only: $output"
 	refute_output --partial "left objects behind"
