@@ -19,10 +19,6 @@ setup() {
 # EACCES comes from the file's own mode and not from a parent directory.
 reachable_tmpdir() { reachable "$T"; }
 
-# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root),
-# under timeout like every program of the suite.
-uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
-
 # bats test_tags=points:2,exercise:1-1
 @test "MAP_SHARED: the edit made through the pointer reaches the file" {
 	f=$T/f.txt

@@ -5,31 +5,6 @@ load helper
 
 PAGE=$(getconf PAGESIZE)
 
-# bg_start PROG ARGS...: start the lab program PROG in the background, its
-# stdin and stdout (with stderr) on FIFOs, and read its first line into
-# BG_LINE.  BG_PID is the pid of the `timeout` around it.  bg_line reads the
-# next line, bg_eof closes its stdin.  Reads are bounded (10 s), so a program
-# that hangs fails the test instead of hanging the suite.
-bg_start() {
-	local d=$BATS_TEST_TMPDIR
-	mkfifo "$d/bg.in" "$d/bg.out"
-	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}" \
-		<"$d/bg.in" >"$d/bg.out" 2>&1 3>&- &
-	BG_PID=$!
-	# <> opens a FIFO without waiting for the other end.
-	exec {BG_IN}<>"$d/bg.in" {BG_OUT}<>"$d/bg.out"
-	bg_line
-}
-bg_line() {
-	BG_LINE=
-	read -t 10 -r BG_LINE <&"$BG_OUT" || fail "no line from the program"
-}
-bg_eof() { exec {BG_IN}>&-; }
-
-# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root:
-# root's CAP_IPC_OWNER would bypass every mode check), under timeout.
-uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
-
 # ipcs_row ID: the `ipcs -m` row of segment ID (key shmid owner perms bytes
 # nattch status), empty when there is none.
 ipcs_row() { ipcs -m | awk -v id="$1" '$2 == id'; }

@@ -6,28 +6,6 @@ bats_require_minimum_version 1.5.0
 
 PAGE=$(getconf PAGESIZE)
 
-# bg_start PROG ARGS...: start the lab program in the background with stdin
-# and stdout (with stderr) on FIFOs; BG_LINE is its first line.  bg_line
-# reads the next line (bounded: 10 s), bg_eof closes its stdin.
-bg_start() {
-	local d=$BATS_TEST_TMPDIR
-	mkfifo "$d/bg.in" "$d/bg.out"
-	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}" \
-		<"$d/bg.in" >"$d/bg.out" 2>&1 3>&- &
-	BG_PID=$!
-	exec {BG_IN}<>"$d/bg.in" {BG_OUT}<>"$d/bg.out"
-	bg_line
-}
-bg_line() {
-	BG_LINE=
-	read -t 10 -r BG_LINE <&"$BG_OUT" || fail "no line from the program"
-}
-bg_eof() { exec {BG_IN}>&-; }
-
-# uprog NAME ARGS...: the lab program as an ordinary user (nobody when root:
-# root's CAP_DAC_OVERRIDE would bypass every mode check), under timeout.
-uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/$1" "${@:2}"; }
-
 setup() {
 	common_setup
 	NAME=/$SHMLABS_PREFIX-persist # ipc_name("persist")

@@ -8,8 +8,10 @@
 #   * a private, empty TMPDIR for the programs' temporary files;
 #   * a leak check in teardown: the test fails if it left a /dev/shm entry,
 #     a message queue, a System V object or a temporary file behind.
-# and the functions prog (run a lab program under timeout), need (a
-# dependency: skip, or fail when CI=true) and ipc_leftovers.
+# and the functions prog (run a lab program under timeout), uprog (the same as
+# an ordinary user), bg_start (in the background, line by line), need (a
+# dependency: skip, or fail when CI=true), unprivileged, reachable and
+# ipc_leftovers.
 bats_require_minimum_version 1.5.0 # run --separate-stderr, run -N
 bats_load_library bats-support
 bats_load_library bats-assert
@@ -36,6 +38,31 @@ prog() {
 	shift
 	timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$p" "$@"
 }
+
+# uprog NAME ARGS... : the lab program NAME as an ordinary user (nobody when
+# root: root's capabilities would bypass every permission check), under timeout.
+uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$1" "${@:2}"; }
+
+# bg_start NAME ARGS... : start the lab program NAME in the background, its
+# stdin and stdout (with stderr) on FIFOs, and read its first line into
+# BG_LINE.  BG_PID is the pid of the `timeout` around it.  bg_line reads the
+# next line, bg_eof closes its stdin.  Reads are bounded (10 s), so a program
+# that hangs fails the test instead of hanging the suite.
+bg_start() {
+	local d=$BATS_TEST_TMPDIR
+	mkfifo "$d/bg.in" "$d/bg.out"
+	timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$1" "${@:2}" \
+		<"$d/bg.in" >"$d/bg.out" 2>&1 3>&- &
+	BG_PID=$!
+	# <> opens a FIFO without waiting for the other end.
+	exec {BG_IN}<>"$d/bg.in" {BG_OUT}<>"$d/bg.out"
+	bg_line
+}
+bg_line() {
+	BG_LINE=
+	read -t 10 -r BG_LINE <&"$BG_OUT" || fail "no line from the program"
+}
+bg_eof() { exec {BG_IN}>&-; }
 
 # need CMD... : the test needs these commands.  Skip without them, but under
 # CI=true a missing dependency is a failure.
