@@ -375,17 +375,8 @@ _xfer_pair() {
 _xfer_interrupt() {
 	local sig=$1 victim=$2 d=$BATS_TEST_TMPDIR fd rpid wpid vpid spid
 	local survivor vchild t0 expect left err
-	mkfifo "$d/writer-stdin"
-	xfer_start reader /dev/null "$d/out" "$d/reader.err"
-	rpid=$XFER_PID
-	xfer_await_created "$rpid" "the reader" "$d/reader.err"
-	xfer_start writer "$d/writer-stdin" /dev/null "$d/writer.err"
-	wpid=$XFER_PID
-	# Opening the write end lets the writer start.  The test holds it open,
-	# so the writer never sees end-of-file: the transfer cannot complete.
-	exec {fd}>"$d/writer-stdin"
-	_xfer_feed "$fd" 1048576
-	xfer_await_output "$d/out" "$rpid" "the reader" "$d/reader.err"
+	_xfer_start_flowing 1048576
+	rpid=$XFER_RPID wpid=$XFER_WPID fd=$XFER_HOLD
 
 	if [ "$victim" = writer ]; then
 		vpid=$wpid spid=$rpid survivor=reader
@@ -444,7 +435,15 @@ _xfer_interrupt() {
 }
 
 # xfer_start_held [ARGS...]: see the header; ARGS (e.g. -v) go to both.
-xfer_start_held() {
+xfer_start_held() { _xfer_start_flowing 0 "$@"; }
+
+# _xfer_start_flowing BYTES [ARGS...]: the reader, then the writer on a FIFO
+# the test holds open (XFER_HOLD), BYTES random bytes fed into it (0: one
+# line), and wait until the reader has output some: the transfer is under way
+# and cannot complete.  Sets XFER_DIR, XFER_RPID, XFER_WPID, XFER_HOLD.
+_xfer_start_flowing() {
+	local bytes=$1
+	shift
 	XFER_DIR=$BATS_TEST_TMPDIR
 	mkfifo "$XFER_DIR/in"
 	xfer_start reader /dev/null "$XFER_DIR/out" "$XFER_DIR/reader.err" "$@"
@@ -452,14 +451,18 @@ xfer_start_held() {
 	xfer_await_created "$XFER_RPID" "the reader" "$XFER_DIR/reader.err"
 	xfer_start writer "$XFER_DIR/in" /dev/null "$XFER_DIR/writer.err" "$@"
 	XFER_WPID=$XFER_PID
-	# Opening the write end lets the writer start; the test holds it.
+	# Opening the write end lets the writer start; the test holds it, so the
+	# writer never sees end-of-file.
 	exec {XFER_HOLD}>"$XFER_DIR/in"
-	echo hello >&"$XFER_HOLD"
+	if [ "$bytes" = 0 ]; then
+		echo hello >&"$XFER_HOLD"
+	else
+		_xfer_feed "$XFER_HOLD" "$bytes"
+	fi
 	xfer_await_output "$XFER_DIR/out" "$XFER_RPID" "the reader" \
 		"$XFER_DIR/reader.err"
 }
 
-# xfer_finish_held: end of input (close the FIFO); both sides exit 0.
 xfer_finish_held() {
 	exec {XFER_HOLD}>&-
 	xfer_finish "$XFER_WPID" "the writer"
@@ -508,15 +511,8 @@ _xfer_second() {
 # _xfer_kill_both: see kill-both above.
 _xfer_kill_both() {
 	local d=$BATS_TEST_TMPDIR fd rpid wpid p c kids=() left listed line missing=
-	mkfifo "$d/writer-stdin"
-	xfer_start reader /dev/null "$d/out" "$d/reader.err"
-	rpid=$XFER_PID
-	xfer_await_created "$rpid" "the reader" "$d/reader.err"
-	xfer_start writer "$d/writer-stdin" /dev/null "$d/writer.err"
-	wpid=$XFER_PID
-	exec {fd}>"$d/writer-stdin"
-	_xfer_feed "$fd" 1048576
-	xfer_await_output "$d/out" "$rpid" "the reader" "$d/reader.err"
+	_xfer_start_flowing 1048576
+	rpid=$XFER_RPID wpid=$XFER_WPID fd=$XFER_HOLD
 	# Stop both first, so that neither can see the other die (and clean
 	# up) in the moment between the two kills.
 	for p in "$wpid" "$rpid"; do
