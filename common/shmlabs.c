@@ -1,7 +1,10 @@
 /* shmlabs.c - see shmlabs.h.  Kept deliberately small. */
 #include "shmlabs.h"
 
+#include <ctype.h>
+#include <inttypes.h>
 #include <mqueue.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -205,4 +208,152 @@ void lab_init(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			die("sigaction", sigabbrev_np(sigs[i]));
+}
+
+/* ---- chores shared by several labs -------------------------------- */
+
+void write_all(int fd, const void *buf, size_t len, const char *obj)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			die("write", obj);
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+bool parse_size(const char *s, size_t *out)
+{
+	static const char units[] = "KMG"; /* K = 2^10, M = 2^20, G = 2^30 */
+	const char *u;
+	unsigned shift = 0;
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9') /* strtoull would accept " -1" */
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	if (*end && (u = strchr(units, toupper((unsigned char)*end)))) {
+		shift = 10 * (unsigned)(u - units + 1);
+		end++;
+	}
+	if (*end || v > (SIZE_MAX >> shift)) /* check before shifting */
+		return false;
+	*out = (size_t)(v << shift);
+	return true;
+}
+
+/* Is LINE a maps header ("start-end perms ...")?  Does it hold A? */
+static bool holds(const char *line, uintptr_t a, bool *header)
+{
+	uintptr_t start, end;
+
+	*header = sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &start, &end) == 2;
+	return *header && start <= a && a < end; /* half-open range */
+}
+
+/* The one loop behind maps_find() and smaps_kb(): walk PATH to the entry
+ * holding ADDR; with FIELD, go on to that entry's "FIELD: N kB" line. */
+static long lookup(const char *path, uintptr_t addr, const char *field,
+		   char *copy, size_t size)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0, n = field ? strlen(field) : 0;
+	bool inside = false, header;
+	long kb = -1;
+
+	if (!f)
+		die("fopen", path);
+	while (getline(&line, &cap, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!inside) {
+			inside = holds(line, addr, &header);
+			if (inside && !field) {
+				snprintf(copy, size, "%s", line);
+				kb = 0;
+				break;
+			}
+		} else if (holds(line, addr, &header), header) {
+			break; /* the next entry: FIELD was not in ours */
+		} else if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			if (sscanf(line + n + 1, "%ld", &kb) != 1)
+				kb = -1;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return kb;
+}
+
+bool maps_find(const void *addr, char *line, size_t size)
+{
+	return lookup("/proc/self/maps", (uintptr_t)addr, NULL, line, size) ==
+	       0;
+}
+
+long smaps_kb(const void *addr, const char *field)
+{
+	return lookup("/proc/self/smaps", (uintptr_t)addr, field, NULL, 0);
+}
+
+static sigjmp_buf fault_env;
+static volatile sig_atomic_t fault_code;
+
+static void on_fault(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	fault_code = si->si_code;
+	siglongjmp(fault_env, sig); /* back into try_access() */
+}
+
+/* sigsetjmp(env, 1) saves the signal mask too: the handler runs with the
+ * signal blocked, and plain setjmp would leave it blocked, so the next fault
+ * would kill the process (sigsetjmp(3)). */
+static int try_access(volatile unsigned char *p, bool write,
+		      unsigned char *value, int *code)
+{
+	struct sigaction sa = { .sa_sigaction = on_fault,
+				.sa_flags = SA_SIGINFO };
+	struct sigaction old_segv, old_bus;
+	int sig;
+
+	sigemptyset(&sa.sa_mask);
+	CHK(sigaction(SIGSEGV, &sa, &old_segv), "sigaction", "SIGSEGV");
+	CHK(sigaction(SIGBUS, &sa, &old_bus), "sigaction", "SIGBUS");
+	sig = sigsetjmp(fault_env, 1);
+	if (sig == 0) {
+		if (write)
+			*p = *value;
+		else
+			*value = *p;
+	}
+	CHK(sigaction(SIGSEGV, &old_segv, NULL), "sigaction", "SIGSEGV");
+	CHK(sigaction(SIGBUS, &old_bus, NULL), "sigaction", "SIGBUS");
+	if (sig && code)
+		*code = fault_code;
+	return sig;
+}
+
+int try_read(const volatile void *p, unsigned char *out, int *code)
+{
+	unsigned char v = 0;
+
+	return try_access((volatile unsigned char *)p, false, out ? out : &v,
+			  code);
+}
+
+int try_write(volatile void *p, unsigned char value, int *code)
+{
+	return try_access(p, true, &value, code);
 }

@@ -1,30 +1,24 @@
 /*
- * shmlabs.h - the one small header every lab uses.
+ * shmlabs.h - the scaffolding every lab shares, so the labs can be about
+ * shared memory.  Link common/shmlabs.c; build with -D_GNU_SOURCE.
  *
- * It does four jobs, and nothing else, so that the lab sources can stay
- * about shared memory:
- *
- *  1. Check system calls.  Every call goes through one of the CHK macros;
- *     on failure the program prints
- *         PROG: CALL(OBJECT): ENAME (strerror text)
- *     e.g. "file_mmap: open(/nope): ENOENT (No such file or directory)"
- *     and exits 1.  In a forked child the same macros end with _exit(1),
- *     so the child never flushes the parent's stdio buffers twice nor runs
- *     the parent's atexit() cleanup.
- *  2. Usage errors: usage_error() prints the usage to stderr and exits 2.
- *  3. Unique IPC names and keys, derived from $SHMLABS_PREFIX, so parallel
- *     runs (and every bats test) use their own objects.
- *  4. A cleanup registry: objects registered here are removed at exit()
- *     and on SIGINT/SIGTERM/SIGHUP, but only by the process that
- *     registered them (a child's exit must not delete the parent's objects).
- *
- * Build every lab with -D_GNU_SOURCE (the Makefile does) and link
- * common/shmlabs.c.
+ *  1. CHK*: a failed call prints "PROG: CALL(OBJ): ENAME (text)", e.g.
+ *     "file_mmap: open(/nope): ENOENT (No such file or directory)", and
+ *     exits 1 (_exit(1) in a forked child: no double stdio flush, no
+ *     parent's atexit cleanup).  usage_error() prints usage, exits 2.
+ *  2. ipc_name()/ipc_key(): names and keys from $SHMLABS_PREFIX, so
+ *     parallel runs and tests never share an object.
+ *  3. A cleanup registry: registered objects are removed at exit() and on
+ *     SIGINT/SIGTERM/SIGHUP, by the process that registered them only.
+ *  4. Chores three or more labs share: write_all(), parse_size(),
+ *     maps_find(), smaps_kb(), try_read()/try_write().
  */
 #ifndef SHMLABS_H
 #define SHMLABS_H
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <semaphore.h>
 #include <stdnoreturn.h>
 #include <sys/mman.h>
@@ -32,19 +26,18 @@
 
 extern const char *lab_prog; /* basename of argv[0] */
 
-/* Call first in main(): names the program, makes stdout line-buffered
- * (so a pipe does not duplicate unflushed output across fork()), and
- * installs the cleanup handlers for SIGINT, SIGTERM and SIGHUP. */
+/* First in main(): names the program, makes stdout line-buffered (a pipe
+ * must not duplicate unflushed output across fork()), installs the
+ * cleanup handlers. */
 void lab_init(int argc, char **argv);
 
-/* noreturn is spelled out as the attribute too, for cppcheck, which does not
- * read <stdnoreturn.h>. */
+/* Spelled out as the attribute too, for cppcheck. */
 #define LAB_NORETURN noreturn __attribute__((__noreturn__))
 
 /* Print "PROG: CALL(OBJ): ENAME (text)" for errno and exit(1), or
  * _exit(1) when called in a child of the process that ran lab_init(). */
 LAB_NORETURN void die(const char *call, const char *obj);
-/* The same, always with _exit(1): for code that runs only in a child. */
+/* The same, always with _exit(1). */
 LAB_NORETURN void die_child(const char *call, const char *obj);
 /* A failure that is not a system call: "PROG: message", exit 1. */
 LAB_NORETURN void fail(const char *fmt, ...)
@@ -114,5 +107,31 @@ int cleanup_add(enum cleanup_kind kind, const char *name, int id);
 void cleanup_done(int handle);
 /* Remove every object this process registered, now.  Async-signal-safe. */
 void cleanup_run(void);
+
+/* ---- chores shared by several labs ------------------------------------ */
+
+/* write(2) until all LEN bytes are out (a pipe or socket may take fewer per
+ * call), retrying EINTR; dies with "write(OBJ)" on any other error. */
+void write_all(int fd, const void *buf, size_t len, const char *obj);
+
+/* "4096", "64K", "16M", "1G" (powers of 1024) -> *OUT.  False for anything
+ * else: no sign, no blanks, no overflow.  The caller checks the range. */
+bool parse_size(const char *s, size_t *out);
+
+/* Copy the line of /proc/self/maps whose range holds ADDR (without its
+ * '\n') into LINE; false when ADDR is not mapped.  proc(5). */
+bool maps_find(const void *addr, char *line, size_t size);
+
+/* The value, in kB, of FIELD ("Rss", "Shared_Dirty", ...) in the
+ * /proc/self/smaps entry of the mapping that holds ADDR; -1 if none. */
+long smaps_kb(const void *addr, const char *field);
+
+/* One access to the byte at P that may fault.  Returns 0 when it worked,
+ * or the signal it raised (SIGSEGV, SIGBUS) with that signal's si_code in
+ * *CODE when CODE is not NULL (SEGV_ACCERR, SEGV_MAPERR, BUS_ADRERR...).
+ * The handler is installed for this one access only, then the old one is
+ * put back.  Lab 2 builds this itself: there the catcher is the lesson. */
+int try_read(const volatile void *p, unsigned char *out, int *code);
+int try_write(volatile void *p, unsigned char value, int *code);
 
 #endif

@@ -16,6 +16,15 @@
  *                                   a child that exits normally, then report
  *                                   whether TAG still exists (the child must
  *                                   not remove it, nor repeat the line)
+ *   common_selftest size STR        parse_size(STR): the number, or "bad"
+ *   common_selftest maps PAGES      map PAGES shared pages, touch the first:
+ *                                   "maps LINE", "rss KB", "missing KB" (the
+ *                                   smaps_kb of an unknown field)
+ *   common_selftest fault KIND      try_read/try_write on KIND = ro (a read
+ *                                   -only page), none (PROT_NONE), beyond (a
+ *                                   page past a 1-byte file): "read SIG CODE"
+ *                                   and "write SIG CODE" (0 for no fault)
+ *   common_selftest write-all N     write_all() N bytes of 'x' to stdout
  */
 #include "shmlabs.h"
 
@@ -23,12 +32,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"name|key|die|child-die|usage|hold|child-exit|leave-sysv ARG";
+	"name|key|die|child-die|usage|hold|child-exit|leave-sysv|size|maps|fault|write-all ARG";
+
+static void fault_report(volatile char *p)
+{
+	int code = 0, sig = try_read(p, NULL, &code);
+
+	printf("read %s %d\n", sig ? sigabbrev_np(sig) : "0", sig ? code : 0);
+	code = 0;
+	sig = try_write(p, 'x', &code);
+	printf("write %s %d\n", sig ? sigabbrev_np(sig) : "0", sig ? code : 0);
+}
 
 static int create_shm(const char *name)
 {
@@ -87,6 +107,58 @@ int main(int argc, char **argv)
 		       fd >= 0 ? "still there" : "gone");
 		if (fd >= 0)
 			close(fd);
+	} else if (strcmp(cmd, "size") == 0) {
+		size_t v;
+
+		if (parse_size(arg, &v))
+			printf("%zu\n", v);
+		else
+			printf("bad\n");
+	} else if (strcmp(cmd, "maps") == 0) {
+		size_t pages = strtoul(arg, NULL, 10), pg = 4096;
+		char line[512];
+		char *p = CHK_MAP(mmap(NULL, pages * pg, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0),
+				  "mmap", "anonymous");
+
+		p[0] = 1;
+		if (maps_find(p + pages * pg - 1, line, sizeof(line)))
+			printf("maps %s\n", line);
+		printf("rss %ld\n", smaps_kb(p, "Rss"));
+		printf("missing %ld\n", smaps_kb(p, "NoSuchField"));
+		printf("unmapped %d\n", maps_find(NULL, line, sizeof(line)));
+	} else if (strcmp(cmd, "fault") == 0) {
+		char *p;
+
+		if (strcmp(arg, "beyond") == 0) {
+			char path[] = "/tmp/selftest.XXXXXX";
+			int fd = CHK(mkstemp(path), "mkstemp", path);
+
+			CHK(unlink(path), "unlink", path);
+			write_all(fd, "x", 1, path);
+			p = CHK_MAP(mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+					 MAP_SHARED, fd, 0),
+				    "mmap", path);
+			p += 4096;
+		} else {
+			int prot =
+				strcmp(arg, "ro") == 0 ? PROT_READ : PROT_NONE;
+
+			p = CHK_MAP(mmap(NULL, 4096, prot,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+				    "mmap", arg);
+		}
+		fault_report(p);
+		fault_report(p); /* a second time: the mask was restored */
+	} else if (strcmp(cmd, "write-all") == 0) {
+		size_t n = strtoul(arg, NULL, 10);
+		char *buf = malloc(n);
+
+		if (!buf)
+			fail("out of memory");
+		memset(buf, 'x', n);
+		write_all(STDOUT_FILENO, buf, n, "stdout");
+		free(buf);
 	} else {
 		usage_error(usage, "unknown command");
 	}

@@ -50,7 +50,7 @@ teardown() {
 	assert_failure 2
 	assert_equal "$output" ""
 	assert_equal "$stderr" "common_selftest: usage test
-usage: common_selftest name|key|die|child-die|usage|hold|child-exit|leave-sysv ARG"
+usage: common_selftest name|key|die|child-die|usage|hold|child-exit|leave-sysv|size|maps|fault|write-all ARG"
 	run selftest
 	assert_usage
 }
@@ -97,6 +97,58 @@ usage: common_selftest name|key|die|child-die|usage|hold|child-exit|leave-sysv A
 	assert_equal "$output" $'before fork\nafter child exit: still there'
 	# ... and the parent removed it at its own exit
 	assert_file_not_exists "/dev/shm/$SHMLABS_PREFIX-c"
+}
+
+@test "common: parse_size takes digits with K, M or G and nothing else" {
+	local in want
+	while read -r in want; do
+		run selftest size "$in"
+		assert_success
+		assert_equal "$output" "$want"
+	done <<'T'
+4096 4096
+64K 65536
+16m 16777216
+1G 1073741824
+-1 bad
+1X bad
+K bad
+12K3 bad
+18446744073709551615 18446744073709551615
+18446744073709551615K bad
+T
+	run selftest size " 1"
+	assert_output bad
+}
+
+@test "common: maps_find finds the mapping holding an address, smaps_kb its Rss" {
+	run selftest maps 4
+	assert_success
+	# the lookup from the LAST byte found the line of the 4-page mapping
+	local range start end
+	range=$(awk '/^maps /{print $2}' <<<"$output")
+	start=$((16#${range%-*})) end=$((16#${range#*-}))
+	assert_equal "$((end - start))" 16384
+	assert_line --regexp '^maps [0-9a-f]+-[0-9a-f]+ rw-s '
+	assert_line "rss 4"       # one page touched
+	assert_line "missing -1"  # no such field in that entry
+	assert_line "unmapped 0"  # page 0 is never mapped
+}
+
+@test "common: try_read/try_write report the fault's signal and code, and can repeat" {
+	run selftest fault ro
+	assert_success
+	# SEGV_ACCERR = 2: the page is there, the write is not allowed
+	assert_equal "$output" $'read 0 0\nwrite SEGV 2\nread 0 0\nwrite SEGV 2'
+	run selftest fault none
+	assert_equal "$output" $'read SEGV 2\nwrite SEGV 2\nread SEGV 2\nwrite SEGV 2'
+	# a page wholly past the end of the file: SIGBUS, BUS_ADRERR = 2
+	run selftest fault beyond
+	assert_equal "$output" $'read BUS 2\nwrite BUS 2\nread BUS 2\nwrite BUS 2'
+}
+
+@test "common: write_all writes every byte, also into a pipe that takes less at a time" {
+	selftest write-all 1000000 | cmp - <(head -c 1000000 /dev/zero | tr '\0' x)
 }
 
 @test "clean-ipc removes this suite's leftovers and nothing else" {
