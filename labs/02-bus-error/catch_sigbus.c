@@ -121,10 +121,22 @@ int facts_verdict(void)
 	return all_ok ? 0 : 1;
 }
 
+void fill_file(int fd, off_t size, const char *what)
+{
+	char buf[512];
+
+	memset(buf, '#', sizeof(buf));
+	for (off_t done = 0; done < size; done += (off_t)sizeof(buf)) {
+		size_t n = (size_t)(size - done);
+
+		write_all(fd, buf, n < sizeof(buf) ? n : sizeof(buf), what);
+	}
+}
+
 int temp_file(off_t size)
 {
 	const char *dir = getenv("TMPDIR");
-	char *path, buf[512];
+	char *path;
 
 	if (!dir || !*dir)
 		dir = "/tmp";
@@ -134,12 +146,7 @@ int temp_file(off_t size)
 	int fd = CHK(mkstemp(path), "mkstemp", dir);
 
 	CHK(unlink(path), "unlink", path);
-	memset(buf, '#', sizeof(buf));
-	for (off_t done = 0; done < size; done += (off_t)sizeof(buf)) {
-		size_t n = (size_t)(size - done);
-
-		write_all(fd, buf, n < sizeof(buf) ? n : sizeof(buf), path);
-	}
+	fill_file(fd, size, path);
 	free(path);
 	return fd;
 }

@@ -38,6 +38,8 @@ int facts_verdict(void);
 /* A new file of SIZE bytes, all '#', in $TMPDIR, already unlinked: it
  * lives as long as a descriptor or a mapping refers to it. */
 int temp_file(off_t size);
+/* Append SIZE bytes of '#' to FD (WHAT names it in a failure message). */
+void fill_file(int fd, off_t size, const char *what);
 long long file_size(int fd);
 
 #endif

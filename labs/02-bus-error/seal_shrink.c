@@ -67,7 +67,7 @@ static void seal_protects(void)
 		memfd_create("shmlabs-seal", MFD_CLOEXEC | MFD_ALLOW_SEALING),
 		"memfd_create", "shmlabs-seal");
 
-	CHK(ftruncate(fd, (off_t)(2 * page)), "ftruncate", "memfd");
+	fill_file(fd, (off_t)(2 * page), "memfd");
 	char *map = map_two_pages(fd, "memfd");
 
 	CHK(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK), "fcntl", "F_ADD_SEALS");
