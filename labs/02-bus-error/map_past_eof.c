@@ -16,9 +16,11 @@
  *     byte 99 (last byte of the file):         expected '#', observed '#'
  *     bytes 100..page end:                     expected all zero, observed all zero
  *     store 'X' at 200; pread() of 300:        expected 100 bytes, observed 100 bytes
- *     ...
+ *     file size after that store:              expected 100, observed 100
  *     read the first byte of page 2:           expected SIGBUS, observed SIGBUS
- *             si_addr 0x7f04fb259000 = map + 4096: page 2 of the mapping; si_code BUS_ADRERR; file size 100
+ *             si_addr 0x7f653709a000 = map + 4096: page 2 of the mapping; si_code BUS_ADRERR; file size 100
+ *     read the last byte of page 2:            expected SIGBUS, observed SIGBUS
+ *   all observations as expected
  *
  * Man pages: mmap(2) (the partial page, SIGBUS), pread(2), sigaction(2).
  */

@@ -13,7 +13,9 @@
  *       p[0] = 'b' (file byte 4096)
  *       expected success, observed success: PASS
  *   [6] length 0
- *       ...
+ *       fd = open(file, O_RDONLY)
+ *       mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0)
+ *       expected EINVAL, observed EINVAL: PASS
  *   3 of 3 experiments behaved as expected
  *
  * Man pages: mmap(2) (ERRORS: EINVAL), sysconf(3).
