@@ -16,7 +16,7 @@
  * Why: mmap(2) promises only that the tail of the last page reads as zero
  * when mapped and that stores there are not written to the file.  A disk
  * filesystem writes whole blocks, so it zeroes that tail whenever it
- * writes the page back (and recent kernels zero it when the file grows);
+ * writes the page back (and some kernels when the file grows, too);
  * tmpfs has no disk and no writeback: the page IS the file, and the byte
  * stays until the file grows over it.  Never store past EOF: grow first.
  *
