@@ -1,7 +1,7 @@
 /*
  * munmap_pages.c - Lab 3, rules 7 and 8: munmap() takes page-aligned
- * addresses.  Not "exactly what mmap() returned" (the seed's folklore):
- * any whole pages of a mapping can be unmapped, punching a hole.
+ * addresses, not only "exactly what mmap() returned": any whole pages of
+ * a mapping can be unmapped, punching a hole.
  *
  *   $ munmap_pages
  *   [7] munmap(p + 1): not the address mmap() returned

@@ -70,8 +70,8 @@ int main(int argc, char **argv)
 
 	/* 6. What mmap() rejects is length 0 - what you pass when you map
 	 * st_size bytes of an empty file (lab 2 maps one with a non-zero
-	 * length).  Seed bug: "a file of size 0 cannot be mapped" (guide,
-	 * lab 3). */
+	 * length).
+	 * Seed bug: "a file of size 0 cannot be mapped" (guide, lab 3). */
 	rule(6, "length 0");
 	verdict("EINVAL", try_map(0, 0));
 	return rules_done();
