@@ -31,26 +31,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *in_other_process(const char *path, bool lock, off_t size);
+static const char *in_other_process(int fd, bool lock, off_t size);
 static char *map_two_pages(int fd, const char *what);
 
 static void lock_does_not_protect(void)
 {
 	int fd = temp_file((off_t)(2 * page));
-	char path[64], v;
+	char v;
 
 	printf("[lock] a 2-page file, mapped; we hold flock(LOCK_EX) on it\n");
 	char *map = map_two_pages(fd, "2-page file");
 
 	CHK(flock(fd, LOCK_EX), "flock", "2-page file");
-	/* The other process opens the file itself (a new open file
-	 * description: an inherited descriptor would share our lock). */
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
 	/* flock(2) documents EWOULDBLOCK: the same number as EAGAIN. */
 	fact("another process: flock(LOCK_NB):", "EAGAIN",
-	     in_other_process(path, true, 0));
+	     in_other_process(fd, true, 0));
 	fact("another process: ftruncate(100) anyway:", "success",
-	     in_other_process(path, false, 100));
+	     in_other_process(fd, false, 100));
 	fact("our read of page 2:", "SIGBUS",
 	     signame(touch(map + page, false, &v)));
 	CHK(munmap(map, 2 * page), "munmap", "2-page file");
@@ -59,7 +56,7 @@ static void lock_does_not_protect(void)
 
 static void seal_protects(void)
 {
-	char path[64], v;
+	char v;
 
 	printf("[seal] a 2-page memfd, mapped; fcntl(F_ADD_SEALS, F_SEAL_SHRINK)\n");
 	/* Seals need MFD_ALLOW_SEALING; without it F_ADD_SEALS is EPERM. */
@@ -77,11 +74,10 @@ static void seal_protects(void)
 	     seals == F_SEAL_SHRINK ? "F_SEAL_SHRINK" : "other seals");
 	/* Seals belong to the object (the inode), not to a descriptor:
 	 * every open of it, in any process, is bound by them. */
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)getpid(), fd);
 	fact("another process: ftruncate(100):", "EPERM",
-	     in_other_process(path, false, 100));
+	     in_other_process(fd, false, 100));
 	fact("another process: ftruncate(3 pages):", "success",
-	     in_other_process(path, false, (off_t)(3 * page)));
+	     in_other_process(fd, false, (off_t)(3 * page)));
 	fact("our read of page 2:", "no signal",
 	     signame(touch(map + page, false, &v)));
 	CHK(munmap(map, 2 * page), "munmap", "memfd");
@@ -112,20 +108,25 @@ static char *map_two_pages(int fd, const char *what)
 	return map;
 }
 
-/* A child opens PATH and tries flock(LOCK_EX|LOCK_NB) (LOCK) or
- * ftruncate(SIZE).  Returns "success" or the errno name it got. */
-static const char *in_other_process(const char *path, bool lock, off_t size)
+/* A child opens the file of descriptor FD anew, through /proc/self/fd
+ * (a new open file description, as an unrelated process would get; the
+ * inherited FD itself would share our lock), and tries flock(LOCK_EX |
+ * LOCK_NB) (LOCK) or ftruncate(SIZE).  Returns "success" or the errno
+ * name the child got. */
+static const char *in_other_process(int fd, bool lock, off_t size)
 {
 	pid_t pid = CHK(fork(), "fork", NULL);
 
 	if (pid == 0) {
-		int fd = open(path, O_RDWR);
+		char path[64];
 
-		if (fd == -1)
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		int fd2 = open(path, O_RDWR);
+
+		if (fd2 == -1)
 			die_child("open", path);
-		int r = lock ? flock(fd, LOCK_EX | LOCK_NB)
-			     : ftruncate(fd, size);
-
+		int r = lock ? flock(fd2, LOCK_EX | LOCK_NB)
+			     : ftruncate(fd2, size);
 		/* 0, or 100 + errno (die_child's exit status is 1). */
 		_exit(r == 0 ? 0 : 100 + errno);
 	}
