@@ -92,7 +92,7 @@ setup() {
 }
 
 # eof_trials DIR: the two trial lines the last run printed for DIR.
-eof_trials() { sed -n "/^\\[${1//\//\\/}\\] /,/^\\[/{/pread(byte 200)/p}" <<<"$output"; }
+eof_trials() { awk -v h="[$1] " 'index($0, h) == 1 {on = 1; next} /^\[/ {on = 0} on && /pread\(byte 200\)/' <<<"$output"; }
 
 @test "eof_store: a store past EOF survives growth on tmpfs; other filesystems report consistently" {
 	d=$BATS_TEST_TMPDIR
