@@ -2,7 +2,8 @@
  * seal_shrink.c - Lab 2: protecting a mapping from a shrinking file.  A
  * lock does not: flock(2) and fcntl(2) locks are advisory, another process
  * that ignores them can still ftruncate(2) the file, and our next access
- * is SIGBUS (leases, F_SETLEASE, only notify the holder).  A seal does:
+ * is SIGBUS (a lease, F_SETLEASE, only notifies its holder and delays the
+ * truncate).  A seal does:
  * a memfd_create(2) object sealed with F_SEAL_SHRINK can never get
  * smaller, for anybody, while growing still works.
  *
