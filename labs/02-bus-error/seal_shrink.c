@@ -3,9 +3,9 @@
  * lock does not: flock(2) and fcntl(2) locks are advisory, another process
  * that ignores them can still ftruncate(2) the file, and our next access
  * is SIGBUS (a lease, F_SETLEASE, only notifies its holder and delays the
- * truncate).  A seal does:
- * a memfd_create(2) object sealed with F_SEAL_SHRINK can never get
- * smaller, for anybody, while growing still works.
+ * truncate).  A seal does: a memfd_create(2) object sealed with
+ * F_SEAL_SHRINK can never get smaller, for anybody, while growing still
+ * works.
  *
  *   $ seal_shrink
  *   [lock] a 2-page file, mapped; we hold flock(LOCK_EX) on it
