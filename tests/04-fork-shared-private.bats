@@ -38,7 +38,7 @@ fact() {
 
 # bats test_tags=points:3
 @test "cow: a private page written before fork is inherited, then both diverge" {
-	run prog fork_map cow
+	run prog fork_cow
 	assert_success
 	# The pipes force this exact order of events.
 	assert_line --index 1 '  parent: stored "parent, before fork" in its private mapping'
@@ -53,7 +53,7 @@ fact() {
 
 # bats test_tags=points:2
 @test "offset: the child's write() moves the parent's offset; a new open() has its own" {
-	run prog fork_map offset
+	run prog fork_offset
 	assert_success
 	assert_line '  parent: offset before fork: 0'
 	assert_line '  child : write(fd, "child\n") -> offset 6'
@@ -64,18 +64,19 @@ fact() {
 }
 
 # bats test_tags=exercise:4-1
-@test "all: four experiments, all as expected, temp files removed" {
-	run prog fork_map all
-	assert_success
-	for m in shared private cow offset; do
-		assert_line --partial "[$m]"
+@test "all three programs: four experiments, all as expected, temp files removed" {
+	local n=0 m
+	for m in "fork_map shared" "fork_map private" fork_cow fork_offset; do
+		run prog $m
+		assert_success
+		refute_output --partial UNEXPECTED
+		assert_line 'all observations as expected'
+		n=$((n + $(grep -c ' expected .*, observed ' <<<"$output")))
 	done
-	assert_equal "$(grep -c ' expected .*, observed ' <<<"$output")" 9
-	refute_output --partial UNEXPECTED
-	assert_line 'all observations as expected'
+	assert_equal "$n" 9
 }
 
-@test "usage: no argument, unknown option, unknown mode, extra argument -> exit 2" {
+@test "usage: no mode, unknown option or mode, extra arguments -> exit 2" {
 	run prog fork_map
 	assert_usage
 	run prog fork_map --bogus
@@ -86,10 +87,18 @@ fact() {
 	assert_output --partial 'unknown mode'
 	run prog fork_map shared private
 	assert_usage
+	run prog fork_cow extra
+	assert_usage
+	run prog fork_offset --bogus
+	assert_usage
+	assert_output --partial 'unknown option'
 }
 
 @test "a TMPDIR that does not exist -> clear message, exit 1" {
 	TMPDIR=$BATS_TEST_TMPDIR/nope run prog fork_map shared
 	assert_failure 1
 	assert_output "fork_map: mkstemp($BATS_TEST_TMPDIR/nope): ENOENT (No such file or directory)"
+	TMPDIR=$BATS_TEST_TMPDIR/nope run prog fork_offset
+	assert_failure 1
+	assert_output "fork_offset: mkstemp($BATS_TEST_TMPDIR/nope): ENOENT (No such file or directory)"
 }

@@ -5,6 +5,13 @@ B=$(labbin 01-file-mmap)
 f=$TMPDIR/notes.txt
 trap 'rm -f "$f"' EXIT
 
+step "What cannot be mapped"
+: >"$f"
+say "An empty file: mapping its size (0 bytes) would fail with EINVAL."
+show "$B/file_mmap" "$f" 2>&1 || say "(exit status $?)"
+
+exercise_done 1.1 "an edit made through the pointer reaching the file (MAP_SHARED) or staying in the process (MAP_PRIVATE)" || exit 0
+
 step "A small text file"
 printf 'hello, mapped world\nline two\n' >"$f"
 show cat "$f"
@@ -23,8 +30,3 @@ say "The mapping itself changes (see 'mapping now'), the file does not." \
 	"Note the 'p' in the maps line and that O_RDONLY was enough."
 show "$B/file_mmap" --private "$f"
 show cat "$f"
-
-step "What cannot be mapped"
-: >"$f"
-say "An empty file: mapping its size (0 bytes) would fail with EINVAL."
-show "$B/file_mmap" "$f" 2>&1 || say "(exit status $?)"
