@@ -119,8 +119,8 @@ void sync_wait_turn(void)
 		deadline(&t);
 		if (sem_clockwait(mine, CLOCK_MONOTONIC, &t) == 0)
 			return;
-		/* Seed bug: sem_wait() unchecked (guide, lab 11).  EINTR: a
-		 * signal handler ran, and we do NOT own the semaphore. */
+		/* Seed bug: em_wait(), sem_wait() unchecked (guide, lab 11).
+		 * EINTR: a handler ran, and we do NOT own the semaphore. */
 		if (errno == EINTR)
 			continue;
 		if (errno != ETIMEDOUT)

@@ -105,6 +105,7 @@ void sync_wait_turn(void)
 	struct sembuf p = { .sem_num = me == WRITER ? CAN_WRITE : CAN_READ,
 			    .sem_op = -1 };
 
+	/* Seed bug: waits with no timeout (guide, lab 13). */
 	for (;;) {
 		if (semtimedop(semid, &p, 1, &period) == 0)
 			return;
@@ -167,7 +168,8 @@ static void create(key_t shmkey, bool stop_in_init)
 	/* semget(2): the values of a new set are indeterminate (Linux's 0 is
 	 * no promise).  Both 0 for now: V(CAN_WRITE) below is the first
 	 * semop, the one that stamps sem_otime. */
-	semset_setall(semid, 0, 0);
+	semset_setall(semid, 0,
+		      0); /* Seed gap: who, and when (guide, lab 13) */
 	note("SETALL {CAN_READ 0, CAN_WRITE 0} done; sem_otime is still 0");
 	if (stop_in_init) {
 		note("--stop-in-init: pid %d stops before its first semop (kill -CONT %d)",

@@ -14,16 +14,16 @@
  * queue (two may arrive as one), anybody may send one, and one may come
  * before its receiver waits: so every wait re-tests the flag.
  *
- * The seed's recipe is "pause(), kill(), signal()"; three fixes:
+ * Three things make it work, and each is a mistake to avoid:
  *   1. `while (!flag) pause();` loses a signal that arrives between the
  *      test and the sleep (lost_wakeup.c forces it).  Here SIGUSR1 stays
  *      BLOCKED: a signal sent "too early" stays pending, and
  *      sigtimedwait() takes it at once.
  *   2. SIGUSR1's default action terminates.  It is blocked before our pid
  *      is in the shared memory, so a fast peer cannot kill us.
- *   3. No handler at all (sigaction(2) instead of signal() would be the
- *      fix for one): sigtimedwait accepts the signal synchronously and
- *      says who sent it (si_pid), so a stranger's SIGUSR1 is ignored.
+ *   3. No handler at all: sigtimedwait accepts the signal synchronously
+ *      and says who sent it (si_pid), so a stranger's SIGUSR1 is ignored.
+ * Seed bug: pause(), kill(), signal() (guide, lab 14).
  *
  *   $ build/14-signal-sync/reader -v > copy &
  *   reader: created /shmlabs-1000-xfer-shm (/dev/shm/shmlabs-1000-xfer-shm); my pid 4242 is in slot 1
