@@ -194,9 +194,9 @@ void sync_pass_turn(void)
 		peer_died();
 	if (pidfd_send_signal(peer_fd, WAKE_SIG, NULL, 0) == 0)
 		return;
-	if (errno != ESRCH)
-		die("pidfd_send_signal", role_name[!me]);
-	peer_died();
+	if (errno == ESRCH) /* it has ended, and been reaped */
+		peer_died();
+	die("pidfd_send_signal", role_name[!me]);
 }
 
 void sync_check_peer(void)
