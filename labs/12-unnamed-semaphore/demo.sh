@@ -10,6 +10,18 @@ T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
 cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
+# held: a reader and a writer whose input is the FIFO $T/in, held open on
+# fd $in; returns once the reader has printed the first line ("hello").
+held() {
+	mkfifo "$T/in" "$T/out"
+	"$B/reader" >"$T/out" &
+	rpid=$!
+	"$B/writer" <"$T/in" &
+	wpid=$!
+	exec {in}>"$T/in" {out}<"$T/out"
+	echo hello >&"$in"
+	read -r line <&"$out"
+}
 # stopped PID: the kernel reports PID as stopped (state T in /proc/PID/stat).
 stopped() {
 	local s
@@ -34,14 +46,7 @@ rm -f "$T/copy"
 step "One object holds everything: no sem.* files this time"
 say "The writer reads from a FIFO that the demo holds open, so the transfer" \
 	"stays in the middle while we look (lab 11 showed four files here: the object and three sem.*)."
-mkfifo "$T/in" "$T/out"
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
-wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
+held
 say "the reader printed: $line"
 cmd "ls -l /dev/shm | grep $P"
 ls -l /dev/shm | grep -F -- "$P"
@@ -59,14 +64,7 @@ step "Kill -9 the writer in the middle of a transfer"
 say "As in lab 11, every wait gives up after a quarter of a second; then the" \
 	"waiter polls a pidfd of its peer (pidfd_open(2) of the pid in the object):" \
 	"readable means the process has ended."
-mkfifo "$T/in" "$T/out"
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
-wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
+held
 cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
 status=0
 # (The braces keep bash's own "Killed" job report off the screen.)
@@ -76,9 +74,9 @@ status=0
 wait "$rpid" || status=$?
 say "reader: exit status $status"
 exec {in}>&- {out}<&-
+rm -f "$T/in" "$T/out"
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the reader removed the object)"
-rm -f "$T/in" "$T/out"
 
 step "The init race, slowed down: --stop-in-init"
 exercise_done 12.1 "two builders racing to publish, and the loser joining the winner's object" || exit 0
