@@ -26,8 +26,15 @@
  *   SETALL {0, 0}; V(CAN_WRITE)        safe: sem_otime != 0 -> V(CAN_READ)
  *   wait for the child, GETVAL CAN_READ: 1 = the post survived, 0 = lost
  *
- * Output: one line per step, then "result: ...".  Exit 0 when the demo
- * ran (whatever the result), 1 on a failed system call, 2 on bad usage.
+ *   $ build/13-sysv-semaphore/semdemo naive-init
+ *   creator:    semget(IPC_CREAT|IPC_EXCL) -> id 4, values not set yet
+ *   late-comer: semget(key, 0, 0) -> id 4
+ *   late-comer: V(CAN_READ): one chunk posted for the reader (sem_otime was still 0)
+ *   creator:    (the late-comer has already posted) now SETALL {0, 0} and V(CAN_WRITE)
+ *   result: CAN_READ = 0 after one V(): the post was LOST (...)
+ *
+ * Exit 0 when the demo ran (whatever the result), 1 on a failed system
+ * call, 2 on bad usage.
  *
  * Man pages: semget(2), semctl(2), semop(2), fork(2), pipe(2).
  */

@@ -29,7 +29,7 @@
  * then only marked pending.  sigsuspend(mask) replaces the signal mask
  * (unblocking SIGUSR1) and sleeps as ONE atomic step, so the pending signal
  * is delivered at once and sigsuspend() returns.  (sigwaitinfo(2), as the
- * transfer in sigxfer.c uses, is the other correct way: the signal stays
+ * transfer in sync.c uses, is the other correct way: the signal stays
  * blocked and is accepted synchronously.)
  *
  * Every wait here is bounded by alarm(2): instead of hanging, the racy
@@ -37,12 +37,16 @@
  * The alarm is itself a signal: the correct version blocks SIGALRM around
  * its test too, or the alarm could be lost in the same window.
  *
- * Run:
- *   lost_wakeup --racy        the forced window with pause(): caught, exit 1
- *   lost_wakeup               the forced window with sigsuspend(): exit 0
- *   lost_wakeup --rounds N    N ping-pong round trips (sigsuspend), each
- *                             wait bounded: "0 lost wake-ups"
- *   --alarm S                 the bound, seconds (default 2)
+ *   $ build/14-signal-sync/lost_wakeup --racy --alarm 1
+ *   waiter: racy: while (!flag) pause();
+ *   waiter: flag == 0, going to sleep... (the window: let the poster run now)
+ *   poster: flag = 1, kill(waiter, SIGUSR1)
+ *   waiter: back in the window: SIGUSR1 handler has run 1 time(s); SIGUSR1 pending: no
+ *   waiter: pause()
+ *   waiter: woke after 1004 ms; SIGUSR1 blocked now: no
+ *   lost_wakeup: lost wake-up: would have blocked forever (...)
+ *   $ build/14-signal-sync/lost_wakeup --rounds 100000    (sigsuspend)
+ *   100000 round trips (100000 signals each way), 0 lost wake-ups
  *
  * Man pages: pause(2), sigsuspend(2), sigprocmask(2), sigaction(2),
  * sigpending(2), alarm(2), signal(7) ("Waiting for a signal to be caught").
