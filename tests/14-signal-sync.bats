@@ -100,6 +100,29 @@ woke_ms() {
 
 # ---- the transfer's signals ---------------------------------------------
 
+# reader_alone: a reader -v waiting alone; its timeout's pid in RPID, its
+# own pid (as it narrates it) in PID, its stderr in $BATS_TEST_TMPDIR/rerr.
+reader_alone() {
+	local d=$BATS_TEST_TMPDIR
+	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
+	RPID=$XFER_PID
+	xfer_await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$RPID"
+	PID=$(xfer_field "$d/rerr" 'my pid ([0-9]+)')
+}
+
+# writer_joins IN [ARGS...]: a writer sends IN to the reader_alone; both
+# must exit 0, and the reader's output must be IN.
+writer_joins() {
+	local d=$BATS_TEST_TMPDIR in=$1
+	shift
+	xfer_start writer "$in" /dev/null "$d/werr" "$@"
+	xfer_finish "$XFER_PID" "the writer"
+	assert_equal "$XFER_RC" 0
+	xfer_finish "$RPID" "the reader"
+	assert_equal "$XFER_RC" 0
+	cmp "$in" "$d/out"
+}
+
 # bats test_tags=points:2
 @test "5 MiB in 1281 hand-offs: every sleep ended by the peer's signal, none lost" {
 	local d=$BATS_TEST_TMPDIR rpid wpid
@@ -123,26 +146,17 @@ woke_ms() {
 
 # bats test_tags=points:2
 @test "the pids are exchanged through the shared memory" {
-	local d=$BATS_TEST_TMPDIR rpid wpid pid obj slots
-	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
-	rpid=$XFER_PID
-	xfer_await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$rpid"
-	pid=$(xfer_field "$d/rerr" 'my pid ([0-9]+)')
+	local d=$BATS_TEST_TMPDIR obj slots
+	reader_alone
 	obj=/dev/shm/$SHMLABS_PREFIX-xfer-shm
 	assert_file_exists "$obj"
 	# struct shared: pid[0] (writer), pid[1] (reader), full, len, data.
 	assert_equal "$(stat -c %s "$obj")" 4112
 	slots=$(od -An -t d4 -N 12 "$obj" | xargs)
-	assert_equal "$slots" "0 $pid 0"
+	assert_equal "$slots" "0 $PID 0"
 
 	printf 'x%.0s' {1..5000} >"$d/in"
-	xfer_start writer "$d/in" /dev/null "$d/werr" -v
-	wpid=$XFER_PID
-	xfer_finish "$wpid" "the writer"
-	assert_equal "$XFER_RC" 0
-	xfer_finish "$rpid" "the reader"
-	assert_equal "$XFER_RC" 0
-	cmp "$d/in" "$d/out"
+	writer_joins "$d/in" -v
 	# The writer found the reader's pid in its slot and took slot 0.
 	grep -q 'opened .* my pid [0-9]* is in slot 0' "$d/werr"
 	assert_file_not_exists "$obj"
@@ -150,29 +164,20 @@ woke_ms() {
 
 # bats test_tags=points:2
 @test "a stray SIGUSR1 neither kills the waiting reader nor counts as a wake-up" {
-	local d=$BATS_TEST_TMPDIR rpid wpid pid cgt
-	xfer_start reader /dev/null "$d/out" "$d/rerr" -v
-	rpid=$XFER_PID
-	xfer_await_line "$d/rerr" 'my pid [0-9]+ is in slot 1' "$rpid"
-	pid=$(xfer_field "$d/rerr" 'my pid ([0-9]+)')
+	local d=$BATS_TEST_TMPDIR cgt
+	reader_alone
 	# No handler for SIGUSR1 (SigCgt bit 9 clear): its default action would
 	# kill the reader.  It survives only because the signal is blocked and
 	# taken by sigtimedwait().  (SigBlk shows it clear while the reader is
 	# inside sigtimedwait: the kernel unblocks the awaited set meanwhile.)
-	cgt=$(awk '/^SigCgt:/ { print $2 }' /proc/"$pid"/status)
+	cgt=$(awk '/^SigCgt:/ { print $2 }' /proc/"$PID"/status)
 	(((0x$cgt & 0x200) == 0)) || fail "SigCgt $cgt: a SIGUSR1 handler is installed"
-	kill -USR1 "$pid"
-	xfer_await_line "$d/rerr" "ignored SIGUSR1 from pid $BASHPID \\(not the writer\\)" "$rpid"
-	xfer_alive "$rpid" || fail "the reader died of SIGUSR1"
+	kill -USR1 "$PID"
+	xfer_await_line "$d/rerr" "ignored SIGUSR1 from pid $BASHPID \\(not the writer\\)" "$RPID"
+	xfer_alive "$RPID" || fail "the reader died of SIGUSR1"
 	[ ! -s "$d/out" ] || fail "the stray signal made the reader output data"
 
 	printf 'after the stray signal\n' >"$d/in"
-	xfer_start writer "$d/in" /dev/null "$d/werr"
-	wpid=$XFER_PID
-	xfer_finish "$wpid" "the writer"
-	assert_equal "$XFER_RC" 0
-	xfer_finish "$rpid" "the reader"
-	assert_equal "$XFER_RC" 0
-	cmp "$d/in" "$d/out"
+	writer_joins "$d/in"
 	grep -Eq ', 1 stray signals ignored, ' "$d/rerr"
 }
