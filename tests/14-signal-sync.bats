@@ -145,8 +145,8 @@ writer_joins() {
 }
 
 # bats test_tags=points:2
-@test "the pids are exchanged through the shared memory" {
-	local d=$BATS_TEST_TMPDIR obj slots
+@test "the pids are exchanged through the shared memory; nobody waits for an initialiser" {
+	local d=$BATS_TEST_TMPDIR obj slots wpid
 	reader_alone
 	obj=/dev/shm/$SHMLABS_PREFIX-xfer-shm
 	assert_file_exists "$obj"
@@ -160,6 +160,24 @@ writer_joins() {
 	# The writer found the reader's pid in its slot and took slot 0.
 	grep -q 'opened .* my pid [0-9]* is in slot 0' "$d/werr"
 	assert_file_not_exists "$obj"
+
+	# No init race: a creator stopped before its ftruncate leaves an
+	# object of 0 bytes; a reader that comes now sizes it itself (zeros
+	# are the initial state) and waits for its turn as usual.
+	xfer_start writer "$d/in" /dev/null "$d/werr2" -v --stop-in-init
+	wpid=$XFER_PID
+	xfer_await_line "$d/werr2" 'stops before ftruncate' "$wpid"
+	assert_equal "$(stat -c %s "$obj")" 0
+	: >"$d/out"
+	reader_alone
+	assert_equal "$(stat -c %s "$obj")" 4112
+	grep -q "opened /$SHMLABS_PREFIX-xfer-shm" "$d/rerr"
+	kill -CONT "$(xfer_child "$wpid")"
+	xfer_finish "$wpid" "the stopped writer"
+	assert_equal "$XFER_RC" 0
+	xfer_finish "$RPID" "the reader"
+	assert_equal "$XFER_RC" 0
+	cmp "$d/in" "$d/out"
 }
 
 # bats test_tags=points:2
