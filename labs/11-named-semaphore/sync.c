@@ -17,13 +17,14 @@
  *   reader: sem_open(/shmlabs-1000-xfer-can-write, O_CREAT|O_EXCL, 0600, 1): created
  *   reader: sem_open(/shmlabs-1000-xfer-can-read, O_CREAT|O_EXCL, 0600, 0): created
  *   reader: sem_post(/shmlabs-1000-xfer-ready): the gate is open
+ *   reader: I am pid 12535, the reader
  *   $ ls /dev/shm
- *   sem.shmlabs-1000-xfer-can-read  sem.shmlabs-1000-xfer-ready
- *   sem.shmlabs-1000-xfer-can-write shmlabs-1000-xfer-shm
+ *   sem.shmlabs-1000-xfer-can-read   sem.shmlabs-1000-xfer-ready
+ *   sem.shmlabs-1000-xfer-can-write  shmlabs-1000-xfer-shm
  *   $ build/11-named-semaphore/writer < /etc/hostname
- *   reader: chunk 1: 6 bytes -> stdout
+ *   reader: chunk 1: 3 bytes -> stdout
  *   reader: chunk 2: 0 bytes -> stdout
- *   reader: received 6 bytes in 2 chunks (the last one empty)
+ *   reader: received 3 bytes in 2 chunks (the last one empty)
  *
  * Man pages: sem_overview(7), sem_open(3), sem_wait(3), sem_post(3),
  * sem_close(3), sem_unlink(3), shm_open(3), mmap(2), kill(2).
