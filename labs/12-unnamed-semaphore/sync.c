@@ -22,17 +22,17 @@
  * with link(2), which fails with EEXIST if the name exists: one side
  * wins, the other throws its copy away and joins the winner's.
  *
- *   $ build/12-unnamed-semaphore/writer -v --stop-in-init < /etc/hostname &
- *   writer: nothing published yet: built /shmlabs-1000-xfer-shm.new-4242 (4184 bytes) privately
+ *   $ build/12-unnamed-semaphore/writer -v --stop-in-init < writer &
+ *   writer: nothing published yet: built /shmlabs-labs11e-xfer-shm.new-7836 (4184 bytes) privately
  *   writer: sem_init(&can_write, pshared=1, 1), sem_init(&can_read, pshared=1, 0)
- *   writer: --stop-in-init: pid 4242 stops before link(2) (kill -CONT 4242)
+ *   writer: --stop-in-init: pid 7836 stops before link(2) (kill -CONT 7836)
  *   $ build/12-unnamed-semaphore/reader -v > copy &
- *   reader: nothing published yet: built /shmlabs-1000-xfer-shm.new-4250 (4184 bytes) privately
- *   ...
- *   reader: link(...new-4250, /dev/shm/shmlabs-1000-xfer-shm): published, so I am first
- *   $ kill -CONT 4242
- *   writer: link(...new-4242, /dev/shm/shmlabs-1000-xfer-shm): EEXIST: the reader published first; discarding my copy
- *   writer: shm_open(/shmlabs-1000-xfer-shm): the reader published it; joined
+ *   reader: nothing published yet: built /shmlabs-labs11e-xfer-shm.new-7923 (4184 bytes) privately
+ *   reader: sem_init(&can_write, pshared=1, 1), sem_init(&can_read, pshared=1, 0)
+ *   reader: link(/dev/shm/shmlabs-labs11e-xfer-shm.new-7923, /dev/shm/shmlabs-labs11e-xfer-shm): published, so I am first
+ *   $ kill -CONT 7836
+ *   writer: link(/dev/shm/shmlabs-labs11e-xfer-shm.new-7836, /dev/shm/shmlabs-labs11e-xfer-shm): EEXIST: the reader published first; discarding my copy
+ *   writer: shm_open(/shmlabs-labs11e-xfer-shm): the reader published it; joined
  *
  * Man pages: sem_init(3), sem_destroy(3), sem_overview(7), sem_wait(3),
  * sem_post(3), shm_open(3), link(2), futex(7), pidfd_open(2), poll(2).

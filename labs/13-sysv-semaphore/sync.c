@@ -21,16 +21,16 @@
  * it.  So the creator does SETALL first, then its first semop; the
  * late-comer waits until IPC_STAT shows sem_otime != 0.
  *
- *   $ build/13-sysv-semaphore/writer -v --stop-in-init < /etc/hostname &
- *   writer: created semaphore set key 0x53a1b2c3 id 7 (sem_otime = 0)
+ *   $ build/13-sysv-semaphore/writer -v --stop-in-init < input &
+ *   writer: created semaphore set key 0x5307b472 id 3 (sem_otime = 0)
  *   writer: SETALL {CAN_READ 0, CAN_WRITE 0} done; sem_otime is still 0
- *   writer: --stop-in-init: pid 4242 stops before its first semop (kill -CONT 4242)
- *   $ ipcs -s -i 7 | grep otime
+ *   writer: --stop-in-init: pid 12001 stops before its first semop (kill -CONT 12001)
+ *   $ ipcs -s -i 3 | grep otime
  *   otime = Not set
  *   $ build/13-sysv-semaphore/reader -v > copy &
- *   reader: semaphore set key 0x53a1b2c3 id 7 exists: joining
+ *   reader: semaphore set key 0x5307b472 id 3 exists: joining
  *   reader: sem_otime == 0: waiting for the creator to initialise the set
- *   $ kill -CONT 4242
+ *   $ kill -CONT 12001
  *   reader: sem_otime != 0: the set is initialised
  *
  * Man pages: sysvipc(7), semget(2), semctl(2), semop(2) (semtimedop),

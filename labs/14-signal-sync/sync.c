@@ -26,11 +26,11 @@
  * Seed bug: pause(), kill(), signal() (guide, lab 14).
  *
  *   $ build/14-signal-sync/reader -v > copy &
- *   reader: created /shmlabs-1000-xfer-shm (/dev/shm/shmlabs-1000-xfer-shm); my pid 4242 is in slot 1
- *   $ od -An -t d4 -N 12 /dev/shm/shmlabs-1000-xfer-shm
- *              0        4242           0
- *   $ kill -USR1 4242
- *   reader: ignored SIGUSR1 from pid 4100 (not the writer)
+ *   reader: created /shmlabs-demo-4141-xfer-shm (/dev/shm/shmlabs-demo-4141-xfer-shm); my pid 6327 is in slot 1
+ *   $ od -An -t d4 -N 12 /dev/shm/shmlabs-demo-4141-xfer-shm
+ *              0        6327           0
+ *   $ kill -USR1 6327
+ *   reader: ignored SIGUSR1 from pid 4151 (not the writer)
  *
  * Man pages: signal(7), sigprocmask(2), sigtimedwait(2), kill(2),
  * pidfd_open(2), pidfd_send_signal(2), shm_open(3), ftruncate(2).
