@@ -53,21 +53,13 @@ load transfer
 	assert_output ""
 }
 
-# writer_stopped TPID: the program under timeout TPID is stopped (state T).
-writer_stopped() {
-	local c s
-	c=$(xfer_child "$1") || return 1
-	read -r _ _ s _ <"/proc/$c/stat" || return 1
-	[ "$s" = T ]
-}
-
 @test "-v narrates: the creator makes the semaphores, the joiner waits at the ready gate; names with a leading '/'" {
 	local d=$BATS_TEST_TMPDIR wpid rpid
 	printf 'hello\n' >"$d/in"
 	# The writer creates everything, then stops before it opens the gate.
 	xfer_start writer "$d/in" /dev/null "$d/writer.err" -v --stop-in-init
 	wpid=$XFER_PID
-	xfer_until 10 "the writer to stop before sem_post(ready)" writer_stopped "$wpid"
+	xfer_until 10 "the writer to stop before sem_post(ready)" xfer_stopped "$wpid"
 	xfer_start reader /dev/null "$d/out" "$d/reader.err" -v
 	rpid=$XFER_PID
 	xfer_await_line "$d/reader.err" 'waiting at /' "$rpid"

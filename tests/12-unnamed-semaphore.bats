@@ -65,21 +65,13 @@ load transfer
 	assert_equal "$(od -An -c "$XFER_DIR/out" | tr -s ' ')" " h e l l o \n"
 }
 
-# writer_stopped TPID: the writer program (under timeout TPID) is stopped.
-writer_stopped() {
-	local c s
-	c=$(xfer_child "$1") || return 1
-	read -r _ _ s _ <"/proc/$c/stat" || return 1
-	[ "$s" = T ]
-}
-
 # bats test_tags=points:3,exercise:12-1
 @test "init race: the writer stops before publishing (--stop-in-init), the reader publishes first, the writer joins it" {
 	local d=$BATS_TEST_TMPDIR wpid rpid wchild
 	head -c $((3 * 4096 + 17)) /dev/urandom >"$d/in"
 	xfer_start writer "$d/in" /dev/null "$d/writer.err" -v --stop-in-init
 	wpid=$XFER_PID
-	xfer_until 10 "the writer to stop itself before publishing" writer_stopped "$wpid"
+	xfer_until 10 "the writer to stop itself before publishing" xfer_stopped "$wpid"
 	wchild=$(xfer_child "$wpid")
 	# Built and initialised, but only under its private name.
 	run ls /dev/shm
