@@ -63,7 +63,7 @@ static sem_t *can_write, *can_read;
 static char *n_shm, *n_can_write, *n_can_read, *n_ready;
 static int h_shm = -1, h_can_write = -1, h_can_read = -1, h_ready = -1;
 
-static int open_shm(bool *creator);
+static int open_shm(bool *creator, sem_t **ready);
 static void create(int fd, sem_t *ready, bool stop_in_init);
 static void join(int fd, sem_t *ready);
 static sem_t *create_sem(const char *name, unsigned value, int *handle);
@@ -96,7 +96,7 @@ struct chunk *sync_join(enum role role, bool stop_in_init)
 	ready = sem_open(n_ready, O_CREAT, 0600, 0);
 	if (ready == SEM_FAILED)
 		die("sem_open", n_ready);
-	fd = open_shm(&creator);
+	fd = open_shm(&creator, &ready);
 	if (creator)
 		create(fd, ready, stop_in_init);
 	else
@@ -185,7 +185,7 @@ void sync_leave(void)
 
 /* shm_open(O_CREAT|O_EXCL) decides who is first: exactly one side
  * creates, the other gets EEXIST and opens the creator's object. */
-static int open_shm(bool *creator)
+static int open_shm(bool *creator, sem_t **ready)
 {
 	for (int attempt = 1;; attempt++) {
 		/* Seed bug: System V shm under POSIX semaphores, mode 0666
@@ -206,9 +206,13 @@ static int open_shm(bool *creator)
 		if (fd != -1)
 			return fd;
 		/* ENOENT: it vanished between our two calls (a transfer
-		 * with these names just ended).  Try again, a few times. */
+		 * with these names just ended, and unlinked its gate too).
+		 * Open the gate afresh and try again, a few times. */
 		if (errno != ENOENT || attempt == 10)
 			die("shm_open", n_shm);
+		CHK(sem_close(*ready), "sem_close", n_ready);
+		*ready = CHK_SEM(sem_open(n_ready, O_CREAT, 0600, 0),
+				 "sem_open", n_ready);
 	}
 }
 
