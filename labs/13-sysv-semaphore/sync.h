@@ -18,7 +18,7 @@
  * count (shm_nattch), which tells whether the peer still lives. */
 #define SYNC_PERIOD_MS 250
 /* How long a late-comer waits for the creator to initialise the set. */
-#define INIT_WAIT_MS 2000
+#define INIT_WAIT_MS 5000
 
 enum role { WRITER = 0, READER = 1 };
 
