@@ -33,13 +33,14 @@ load transfer
 # ---- particular to lab 11 ------------------------------------------------
 
 # bats test_tags=points:2
-@test "while it runs: the shm object and the named semaphores are files in /dev/shm" {
+@test "while it runs: four files in /dev/shm, the shm object and three sem.* semaphores" {
 	xfer_start_held -v
 	run ls /dev/shm
 	assert_line "$SHMLABS_PREFIX-xfer-shm"
 	assert_line "sem.$SHMLABS_PREFIX-xfer-can-write"
 	assert_line "sem.$SHMLABS_PREFIX-xfer-can-read"
 	assert_line "sem.$SHMLABS_PREFIX-xfer-ready"
+	assert_equal "$(ls /dev/shm | grep -c -F -- "$SHMLABS_PREFIX")" 4
 	# A named semaphore is a small file that both processes map.
 	run stat -c %s "/dev/shm/sem.$SHMLABS_PREFIX-xfer-can-read"
 	assert_output 32
@@ -52,22 +53,41 @@ load transfer
 	assert_output ""
 }
 
-@test "-v narrates on stderr: who created, who joined, names with a leading '/'" {
-	xfer_start_held -v
-	xfer_finish_held
-	# The reader started alone, so it created; the writer joined.
-	run cat "$XFER_DIR/reader.err"
-	assert_line "reader: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_RDWR|O_CREAT|O_EXCL, 0600): created, so I am first and initialise everything"
-	assert_line "reader: sem_open(/$SHMLABS_PREFIX-xfer-can-write, O_CREAT|O_EXCL, 0600, 1): created"
-	assert_line "reader: sem_open(/$SHMLABS_PREFIX-xfer-can-read, O_CREAT|O_EXCL, 0600, 0): created"
-	assert_line "reader: chunk 1: 6 bytes -> write(stdout)"
-	assert_line "reader: end of data: 6 bytes in 1 chunks"
-	run cat "$XFER_DIR/writer.err"
-	assert_line --partial "writer: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_CREAT|O_EXCL): EEXIST, so the reader was first"
-	assert_line "writer: the reader took the end marker: 6 bytes in 1 chunks"
-	refute_output --partial "created, so I am first"
+@test "-v narrates: the creator makes the semaphores, the joiner waits at the ready gate; names with a leading '/'" {
+	local d=$BATS_TEST_TMPDIR wpid rpid
+	printf 'hello\n' >"$d/in"
+	# The writer creates everything, then stops before it opens the gate.
+	xfer_start writer "$d/in" /dev/null "$d/writer.err" -v --stop-in-init
+	wpid=$XFER_PID
+	xfer_until 10 "the writer to stop before sem_post(ready)" xfer_stopped "$wpid"
+	xfer_start reader /dev/null "$d/out" "$d/reader.err" -v
+	rpid=$XFER_PID
+	xfer_await_line "$d/reader.err" 'waiting at /' "$rpid"
+	# At the gate: still running, nothing read, the semaphores not opened.
+	xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/reader.err")"
+	run cat "$d/reader.err"
+	refute_output --partial "passed the gate"
+	kill -CONT "$(xfer_child "$wpid")"
+	xfer_finish "$wpid" "the writer"
+	assert_equal "$XFER_RC" 0
+	xfer_finish "$rpid" "the reader"
+	assert_equal "$XFER_RC" 0
+	run cat "$d/writer.err"
+	assert_line "writer: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_CREAT|O_EXCL): created, so I am first"
+	assert_line "writer: sem_open(/$SHMLABS_PREFIX-xfer-can-write, O_CREAT|O_EXCL, 0600, 1): created"
+	assert_line "writer: sem_open(/$SHMLABS_PREFIX-xfer-can-read, O_CREAT|O_EXCL, 0600, 0): created"
+	assert_line "writer: sem_post(/$SHMLABS_PREFIX-xfer-ready): the gate is open"
+	assert_line "writer: chunk 1: 6 bytes, passing the turn"
+	assert_line "writer: sent 6 bytes in 2 chunks (the last one empty)"
+	assert_line "writer: unlinked /$SHMLABS_PREFIX-xfer-shm and the three semaphores"
+	run cat "$d/reader.err"
+	assert_line "reader: shm_open(/$SHMLABS_PREFIX-xfer-shm, O_CREAT|O_EXCL): EEXIST, so the writer was first; waiting at /$SHMLABS_PREFIX-xfer-ready"
+	assert_line "reader: passed the gate: opened /$SHMLABS_PREFIX-xfer-shm and the semaphores"
+	assert_line "reader: chunk 1: 6 bytes -> stdout"
+	assert_line "reader: received 6 bytes in 2 chunks (the last one empty)"
+	refute_output --partial "created"
 	# stdout carried the data and nothing else.
-	assert_equal "$(od -An -c "$XFER_DIR/out" | tr -s ' ')" " h e l l o \n"
+	assert_equal "$(od -An -c "$d/out" | tr -s ' ')" " h e l l o \n"
 }
 
 # bats test_tags=points:2

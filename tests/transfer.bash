@@ -83,7 +83,8 @@
 #   xfer_await_line FILE REGEX [TPID]       FILE has a line matching REGEX
 #   xfer_field FILE REGEX    the first capture group of REGEX in FILE
 #   xfer_until SECONDS WHAT CMD...          retry CMD until it succeeds
-#   xfer_alive TPID, xfer_gone TPID, xfer_child TPID (the program's pid)
+#   xfer_alive TPID, xfer_gone TPID, xfer_child TPID (the program's pid),
+#   xfer_stopped TPID (the program is stopped, state T)
 #   xfer_cmp IN OUT          byte-exact, with a readable failure
 #   xfer_start_held [ARGS...] a running transfer (ARGS, e.g. -v, go to both
 #                            sides): the writer reads the FIFO $XFER_DIR/in
@@ -139,6 +140,15 @@ xfer_alive() {
 	[ "$s" != Z ]
 }
 xfer_gone() { ! xfer_alive "$1"; }
+
+# xfer_stopped TPID: the program under `timeout` TPID is stopped (state T),
+# e.g. by its own --stop-in-init.
+xfer_stopped() {
+	local c s
+	c=$(xfer_child "$1") || return 1
+	read -r _ _ s _ <"/proc/$c/stat" || return 1
+	[ "$s" = T ]
+}
 
 # xfer_child TPID: the pid of the program that `timeout` (TPID) runs.
 xfer_child() {

@@ -2,18 +2,30 @@
 # Lab 11 demo: a writer and a reader copy a file through POSIX shared
 # memory, handing the buffer back and forth with two named semaphores.
 # Run with `make lab-11`.  Every wait below is for an event (a FIFO
-# delivering a line, a process exiting), never a sleep.
+# delivering a line, a process stopping or exiting), never a sleep.
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 11-named-semaphore)
 P=$SHMLABS_PREFIX
 T=$TMPDIR
-trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
+trap 'rm -f "$T/in" "$T/out" "$T/copy" "$T/err" "$T/rerr"' EXIT
 cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
+# held: a reader and a writer whose input is the FIFO $T/in, held open on
+# fd $in; returns once the reader has printed the first line ("hello").
+held() {
+	mkfifo "$T/in" "$T/out"
+	"$B/reader" >"$T/out" &
+	rpid=$!
+	"$B/writer" <"$T/in" &
+	wpid=$!
+	exec {in}>"$T/in" {out}<"$T/out"
+	echo hello >&"$in"
+	read -r line <&"$out"
+}
 
 step "Copy a real (binary) file: the writer program itself"
 say "The reader starts in the background, the writer right after it; -v makes" \
 	"both narrate on stderr.  Whoever wins shm_open(O_CREAT|O_EXCL) creates" \
-	"the objects; the other waits on the 'ready' semaphore, then joins."
+	"the objects; the other waits at the 'ready' semaphore, then joins."
 cmd "reader -v > copy &"
 cmd "writer -v < writer"
 "$B/reader" -v >"$T/copy" &
@@ -24,18 +36,10 @@ show cmp "$B/writer" "$T/copy"
 say "cmp is silent: $(stat -c %s "$T/copy") bytes arrived unchanged, NUL bytes and all."
 rm -f "$T/copy"
 
-step "The objects are files in /dev/shm while a transfer runs"
+step "Four files in /dev/shm while a transfer runs"
 say "This time the writer reads from a FIFO that the demo holds open, so the" \
-	"transfer stays in the middle while we look.  The demo sends 'hello' and" \
-	"waits until the reader has printed it."
-mkfifo "$T/in" "$T/out"
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
-wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
+	"transfer stays in the middle while we look."
+held
 say "the reader printed: $line"
 cmd "ls -l /dev/shm | grep $P"
 ls -l /dev/shm | grep -F -- "$P"
@@ -47,21 +51,55 @@ say "" "The shm object holds two pids, a length and 4096 data bytes (4108)." \
 exec {in}>&-
 wait "$wpid" "$rpid"
 exec {out}<&-
-say "" "End of input: both sides exited and unlinked every name:"
+rm -f "$T/in" "$T/out"
+say "" "End of input: both sides exited, and the writer unlinked every name:"
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix)"
 
-step "Kill -9 the reader in the middle of a transfer"
-say "A semaphore does not know who will post it.  So every wait is a" \
-	"sem_clockwait of at most 1 s, after which the waiter checks with" \
-	"kill(pid, 0) whether its peer still exists (both pids are in the shm)."
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
+step "The joiner waits at the 'ready' gate"
+say "writer --stop-in-init creates the shm object and both semaphores, then" \
+	"stops itself (SIGSTOP) before sem_post(ready).  A reader started now" \
+	"finds the object (EEXIST) and sleeps in sem_wait(ready): the semaphores" \
+	"it needs may not exist yet, and the object may still have 0 bytes."
+printf 'through the gate\n' >"$T/in"
+"$B/writer" -v --stop-in-init <"$T/in" 2>"$T/err" &
 wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
+# Bounded wait for the stop (the kernel's state, not a sleep).
+for _ in $(seq 1000); do
+	[ "$(cut -d' ' -f3 "/proc/$wpid/stat" 2>/dev/null)" = T ] && break
+	sleep 0.01
+done
+sed 's/^/   | /' "$T/err"
+cmd "reader -v > copy &"
+"$B/reader" -v >"$T/copy" 2>"$T/rerr" &
+rpid=$!
+for _ in $(seq 1000); do grep -q 'waiting at' "$T/rerr" && break; sleep 0.01; done
+sed 's/^/   | /' "$T/rerr"
+say "The reader sleeps at the gate.  Let the writer go on:"
+cmd "kill -CONT $wpid"
+kill -CONT "$wpid"
+wait "$wpid" "$rpid"
+sed "s/^/   | /" "$T/err" | tail -n +5
+sed 's/^/   | /' "$T/rerr" | tail -n +2
+cmd "cat copy"
+cat "$T/copy"
+rm -f "$T/in" "$T/err" "$T/rerr" "$T/copy"
+
+step "A leftover semaphore is refused, not silently reused"
+say "Pretend a killed run left can-write behind with a count of 0.  The seed's" \
+	"sem_open(O_CREAT) would open it and IGNORE the initial value 1: both" \
+	"sides would wait forever.  Our creator uses O_EXCL:"
+cmd "head -c 32 /dev/zero > /dev/shm/sem.$P-xfer-can-write"
+head -c 32 /dev/zero >"/dev/shm/sem.$P-xfer-can-write"
+show "$B/writer" </dev/null || say "(exit status $?)"
+show "$SHMLABS_ROOT/scripts/clean-ipc" "$P"
+
+step "Kill -9 the reader in the middle of a transfer"
+exercise_done 11.1 "the writer noticing the dead reader and removing every object" || exit 0
+say "A semaphore does not know who will post it.  So every wait gives up after" \
+	"a quarter of a second, and the waiter asks with kill(pid, 0) whether its" \
+	"peer still exists (both pids are in the shm object)."
+held
 cmd "kill -9 $rpid   # the reader, after it printed '$line'"
 status=0
 # (The braces keep bash's own "Killed" job report off the screen.)
@@ -73,13 +111,3 @@ say "writer: exit status $status"
 exec {in}>&- {out}<&-
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the writer removed it all)"
-rm -f "$T/in" "$T/out"
-
-step "A leftover semaphore is refused, not silently reused"
-say "Pretend a killed run left can-write behind with a count of 0.  The seed's" \
-	"sem_open(O_CREAT) would open it and IGNORE the initial value 1: both" \
-	"sides would wait forever.  Our creator uses O_EXCL:"
-cmd "head -c 32 /dev/zero > /dev/shm/sem.$P-xfer-can-write"
-head -c 32 /dev/zero >"/dev/shm/sem.$P-xfer-can-write"
-show "$B/writer" </dev/null || say "(exit status $?)"
-show "$SHMLABS_ROOT/scripts/clean-ipc" "$P"

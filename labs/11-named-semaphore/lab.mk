@@ -1,3 +1,3 @@
 TITLE := Method 1: POSIX shm guarded by two named semaphores (sem_open)
 PROGS := writer reader
-UNITS := xfer.c
+UNITS := sync.c

@@ -10,6 +10,18 @@ T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
 cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
+# held: a reader and a writer whose input is the FIFO $T/in, held open on
+# fd $in; returns once the reader has printed the first line ("hello").
+held() {
+	mkfifo "$T/in" "$T/out"
+	"$B/reader" >"$T/out" &
+	rpid=$!
+	"$B/writer" <"$T/in" &
+	wpid=$!
+	exec {in}>"$T/in" {out}<"$T/out"
+	echo hello >&"$in"
+	read -r line <&"$out"
+}
 # stopped PID: the kernel reports PID as stopped (state T in /proc/PID/stat).
 stopped() {
 	local s
@@ -33,15 +45,8 @@ rm -f "$T/copy"
 
 step "One object holds everything: no sem.* files this time"
 say "The writer reads from a FIFO that the demo holds open, so the transfer" \
-	"stays in the middle while we look (lab 11 showed three files here)."
-mkfifo "$T/in" "$T/out"
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
-wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
+	"stays in the middle while we look (lab 11 showed four files here: the object and three sem.*)."
+held
 say "the reader printed: $line"
 cmd "ls -l /dev/shm | grep $P"
 ls -l /dev/shm | grep -F -- "$P"
@@ -53,15 +58,34 @@ wait "$wpid" "$rpid"
 exec {out}<&-
 rm -f "$T/in" "$T/out"
 cmd "ls /dev/shm | grep $P"
-ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the writer ran sem_destroy, both unlinked)"
+ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the writer ran sem_destroy and shm_unlink)"
 
-step "The init race, slowed down: --pause-before-publish"
+step "Kill -9 the writer in the middle of a transfer"
+say "As in lab 11, every wait gives up after a quarter of a second; then the" \
+	"waiter polls a pidfd of its peer (pidfd_open(2) of the pid in the object):" \
+	"readable means the process has ended."
+held
+cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
+status=0
+# (The braces keep bash's own "Killed" job report off the screen.)
+{ kill -9 "$wpid" && wait "$wpid"; } 2>/dev/null || status=$?
+say "writer: exit status $status (128 + 9: SIGKILL)"
+status=0
+wait "$rpid" || status=$?
+say "reader: exit status $status"
+exec {in}>&- {out}<&-
+rm -f "$T/in" "$T/out"
+cmd "ls /dev/shm | grep $P"
+ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the reader removed the object)"
+
+step "The init race, slowed down: --stop-in-init"
+exercise_done 12.1 "two builders racing to publish, and the loser joining the winner's object" || exit 0
 say "sem_init must run exactly once, before anyone uses the semaphores.  So" \
 	"an object is only given its real name once it is complete.  Watch two" \
 	"builders race: the writer builds, then stops itself (SIGSTOP) just" \
 	"before link(2); the reader finds nothing published and builds its own."
-cmd "writer -v --pause-before-publish < writer &"
-"$B/writer" -v --pause-before-publish <"$B/writer" &
+cmd "writer -v --stop-in-init < writer &"
+"$B/writer" -v --stop-in-init <"$B/writer" &
 wpid=$!
 # Bounded wait for the stop (the kernel's state, not a sleep).
 for _ in $(seq 1000); do stopped "$wpid" && break; sleep 0.01; done
@@ -88,28 +112,6 @@ show cmp "$B/writer" "$T/copy"
 say "The writer's link(2) failed with EEXIST: it destroyed its semaphores," \
 	"removed its copy and joined the reader's object.  rename(2) instead of" \
 	"link(2) would have replaced the reader's object without a word, leaving" \
-	"each side alone with its own semaphores, waiting forever (exercise 12.1)."
+	"each side alone with its own semaphores (exercise 12.1)."
 rm -f "$T/copy"
 
-step "Kill -9 the writer in the middle of a transfer"
-say "As in lab 11, every wait is at most 1 s; then the waiter checks with" \
-	"kill(pid, 0) whether its peer (pid in the shared object) still exists."
-mkfifo "$T/in" "$T/out"
-"$B/reader" >"$T/out" &
-rpid=$!
-"$B/writer" <"$T/in" &
-wpid=$!
-exec {in}>"$T/in" {out}<"$T/out"
-echo hello >&"$in"
-read -r line <&"$out"
-cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
-status=0
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ kill -9 "$wpid" && wait "$wpid"; } 2>/dev/null || status=$?
-say "writer: exit status $status (128 + 9: SIGKILL)"
-status=0
-wait "$rpid" || status=$?
-say "reader: exit status $status"
-exec {in}>&- {out}<&-
-cmd "ls /dev/shm | grep $P"
-ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the reader removed the object)"

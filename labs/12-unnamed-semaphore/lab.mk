@@ -1,3 +1,3 @@
 TITLE := Method 2: unnamed semaphores (sem_init, pshared=1) inside the shm object
 PROGS := writer reader
-UNITS := xfer.c
+UNITS := sync.c

@@ -1,74 +1,70 @@
 /*
- * reader.c - lab 12 (method 2): write to standard output what a writer
- * sends through POSIX shared memory, synchronised by two unnamed
- * semaphores inside that memory.  The mirror image of writer.c (read that
- * first):
+ * reader.c - write to standard output what a writer sends through one
+ * shared buffer, taking turns with the writer.  The other half of
+ * writer.c (read that first); like it, the same in labs 11-14.
  *
- *   sem_wait(&shm->can_read)    a chunk is in the buffer
- *   write(stdout, data, len)
- *   sem_post(&shm->can_write)   the buffer is free again
+ *   sync_wait_turn()           a chunk is in the buffer: mine
+ *   write(stdout, data, len)   the second and last copy of the bytes
+ *   sync_pass_turn()           the buffer is the writer's again
  *
- * until a chunk of length 0 arrives; its sem_post(can-write) is the
- * acknowledgement the writer waits for.  The reader never calls
- * sem_destroy: the writer, the last one to use the semaphores, does.
+ * until a chunk of length 0 arrives.  Passing the turn after it is the
+ * acknowledgement the writer waits for before it removes the objects, so
+ * the reader itself removes nothing (sync_leave).
  *
- * Run:   build/12-unnamed-semaphore/reader [-v] > copy    (then a writer)
+ *   $ ./reader -v > copy            (in build/NN-topic/ of labs 11-14)
+ *   ... sync.c's narration: who created, who joined ...
+ *   reader: chunk 1: 4096 bytes -> stdout
+ *   ...
+ *   reader: received 12813 bytes in 5 chunks (the last one empty)
+ *
  * stdout carries only the data; -v narrates on stderr.
- * Man pages: sem_wait(3), sem_post(3), write(2).
+ * Man pages: write(2); the method's man pages are in sync.c.
  */
-#include "xfer.h"
+#include "sync.h"
 
 #include "shmlabs.h"
 
 #include <unistd.h>
 
-/* write(2) may write less than asked (a pipe, a signal): loop. */
-static void write_all(const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		CHK(n, "write", "stdout");
-		p += n;
-		len -= (size_t)n;
-	}
-}
+static const char usage[] =
+	"[-v] > OUTPUT\n"
+	"  Write what `writer` sends through shared memory to standard output.\n"
+	"  -v  narrate on stderr";
 
 int main(int argc, char **argv)
 {
-	struct xfer x;
+	unsigned long long bytes = 0;
 	unsigned long chunks = 0;
-	unsigned long long total = 0;
+	struct chunk *c;
+	size_t n;
+	int opt;
 
 	lab_init(argc, argv);
-	xfer_options(argc, argv, READER);
-	xfer_open(&x, READER);
+	opterr = 0; /* usage_error() says what is wrong */
+	while ((opt = getopt(argc, argv, "v")) != -1)
+		if (opt == 'v')
+			sync_verbose = true;
+		else
+			usage_error(usage, "unknown option");
+	if (optind < argc)
+		usage_error(usage, "no arguments: the data goes to stdout");
 
-	for (;;) {
-		uint32_t len;
-
-		/* A checked, bounded wait: see xfer_wait in xfer.c. */
-		xfer_wait(&x, x.can_read, "can-read");
-		len = x.shm->len;
-		/* Never trust a length from shared memory blindly: another
-		 * program with the same names could have written anything. */
-		if (len > CHUNK_SIZE)
-			fail("corrupt chunk: length %u > %d", len, CHUNK_SIZE);
-		xfer_note_chunk(&x, chunks + 1, len, "-> write(stdout)");
-		/* Exactly len bytes, NUL bytes included (lab 11 shows the
-		 * seed's printf("%s") mistake). */
-		write_all(x.shm->data, len);
-		/* The buffer is free again (also the acknowledgement of the
-		 * end marker when len == 0). */
-		xfer_post(x.can_write, "can-write");
-		if (len == 0)
-			break;
-		chunks++;
-		total += len;
+	c = sync_join(READER, false);
+	for (n = 1; n != 0; chunks++) {
+		sync_wait_turn(); /* a chunk (or the end marker) is mine */
+		n = c->len;
+		/* Shared memory is input from another process: check it. */
+		if (n > CHUNK_SIZE)
+			fail("corrupt chunk: length %zu > %d", n, CHUNK_SIZE);
+		if (chunks < 3 || n == 0)
+			note("chunk %lu: %zu bytes -> stdout", chunks + 1, n);
+		/* Seed bug: printf("%s") of the buffer (guide, lab 11). */
+		write_all(STDOUT_FILENO, c->data, n, "stdout");
+		bytes += n;
+		sync_pass_turn(); /* free again; after the end marker: "got it" */
 	}
-	note("end of data: %llu bytes in %lu chunks", total, chunks);
-	xfer_close(&x);
+	note("received %llu bytes in %lu chunks (the last one empty)", bytes,
+	     chunks);
+	sync_leave();
 	return 0;
 }

@@ -1,165 +1,145 @@
 /*
- * writer.c - Lab 13, method 3 of the seed: a System V shared memory
- * segment guarded by a System V semaphore SET of two semaphores.
+ * writer.c - copy standard input to a reader through one shared buffer,
+ * taking turns with the reader.
  *
- * The writer copies all of its standard input, chunk by chunk, into the
- * segment; the reader (reader.c) writes every chunk to its standard output.
- * A chunk is a length and up to 4096 bytes, so any binary data goes
- * through; a chunk of length 0 marks the end.
+ * This file is the same, line for line, in labs 11, 12, 13 and 14, and so
+ * is reader.c.  What differs is sync.c: where the buffer lives and how the
+ * two processes take turns with it (named semaphores, unnamed semaphores,
+ * a System V semaphore set, signals).  One chunk:
  *
- *   semaphore 0  CAN_READ   0 at first   "a chunk is waiting"
- *   semaphore 1  CAN_WRITE  1 at first   "the buffer is free"
+ *   writer                                 reader
+ *   sync_wait_turn()   the buffer is mine  sync_wait_turn()  ... sleeps
+ *   read(stdin) -> chunk
+ *   sync_pass_turn() ------------------->  wakes: the chunk is mine
+ *   sync_wait_turn()  ... sleeps           write(stdout) <- chunk
+ *        wakes  <----------------------    sync_pass_turn()
  *
- *   writer                                  reader
- *   P(CAN_WRITE)                            P(CAN_READ)  ... sleeps
- *   read(stdin) -> segment (len, data)           .
- *   V(CAN_READ)  ------------------------->      wakes
- *   P(CAN_WRITE) ... sleeps                 write(stdout) <- segment
- *        wakes   <-------------------------  V(CAN_WRITE)
- *   ...                                     ...
- *   len = 0, V(CAN_READ) ------------------>  end of data: V(CAN_WRITE)
- *   P(CAN_WRITE): the reader has it all       exit 0
- *   IPC_RMID the set and the segment, exit 0
+ * The bytes are copied twice: read(2) puts them straight into the shared
+ * buffer, the reader's write(2) takes them straight out (a relay through
+ * a pipe copies them four times; lab 16 measures the difference).  At the
+ * end of input the writer sends a chunk of length 0 and waits for its
+ * turn once more: the reader's acknowledgement.  Only then does it remove
+ * the objects (sync_leave).
  *
- * Data is copied twice, as the seed says shared memory allows: read(2)
- * puts it straight into the segment, the reader's write(2) takes it from
- * there.  (A pipe would copy it into the kernel and out again.)
+ *   $ cd build/11-named-semaphore         (or 12, 13, 14: the same session)
+ *   $ ./reader > copy &
+ *   $ ./writer < /etc/services
+ *   $ cmp /etc/services copy && echo same
+ *   same
+ *   $ ./writer --chunk-size
+ *   4096
  *
- * Either side may start first: the first one creates and initialises the
- * objects, the other waits until that is done - see "The init race" at
- * the top of sysvxfer.c, the heart of this lab.  Where the seed's method 3
- * stops at "semget, semop, semctl", this lab adds what real programs need:
- *   - its own `union semun` (sysvxfer.h: glibc does not define it);
- *   - IPC_EXCL + waiting for sem_otime != 0 (the init race);
- *   - no SEM_UNDO, and why (top of sysvxfer.c; `semdemo undo`);
- *   - a dead peer is noticed: every wait is a semtimedop(2) of 1 s, after
- *     which kill(peer_pid, 0) tells whether the pid stored in the segment
- *     still exists.  Seed bug: its loops (method 1's code, whose flow
- *     method 3 repeats) wait forever on a peer that died.
- *
- * Run (two terminals, same user; any order):
- *   terminal 1:  build/13-sysv-semaphore/reader -v > /tmp/copy
- *   terminal 2:  build/13-sysv-semaphore/writer -v < /etc/services
- *   then:        cmp /etc/services /tmp/copy && echo same
- * While one side waits for the other:  ipcs -s  (a set with nsems 2) and
- * ipcs -m  (the segment; nattch 1 or 2).  `writer --stop-in-init` freezes
- * the creator inside the init window: `ipcs -s -i ID` shows "otime = Not
- * set"; a reader started then waits; `kill -CONT PID` lets both go on.
- *
- * Man pages: semget(2), semctl(2), semop(2) (semtimedop), shmget(2),
- * shmat(2), shmctl(2), sysvipc(7), kill(2), poll(2), ipcs(1).
+ * Man pages: read(2), poll(2); the method's man pages are in sync.c.
  */
+#include "sync.h"
+
 #include "shmlabs.h"
-#include "sysvxfer.h"
 
 #include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static const char usage[] =
 	"[-v] [--stop-in-init] < INPUT\n"
 	"       writer --chunk-size\n"
-	"  Send all of standard input to `reader` through System V shared\n"
-	"  memory and a set of two System V semaphores.\n"
+	"  Send standard input to `reader` through shared memory.\n"
 	"  -v              narrate on stderr\n"
-	"  --stop-in-init  (lab hook) if this writer creates the set, stop\n"
-	"                  with SIGSTOP between SETALL and the first semop\n"
+	"  --stop-in-init  if this writer creates the objects, stop (SIGSTOP) inside the initialisation (kill -CONT to go on)\n"
 	"  --chunk-size    print the payload bytes of one chunk and exit";
 
-/*
- * One read(2) from standard input into BUF: a chunk is whatever one read
- * returns (at most CHUNK_SIZE), so typed lines go out at once.  We hold
- * the buffer meanwhile, so the reader sleeps in P(CAN_READ) and checks on
- * us; and we check on it: poll(2) with a 1 s timeout, because a read(2)
- * from a silent pipe or terminal would never notice a dead reader.
- */
-static size_t read_chunk(struct xfer *x, unsigned char *buf)
-{
-	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
-
-	for (;;) {
-		int ready = poll(&in, 1, 1000);
-
-		if (ready == -1 && errno == EINTR)
-			continue;
-		CHK(ready, "poll", "stdin");
-		if (ready == 0) { /* a silent second: is the reader alive? */
-			xfer_check_peer(x);
-			continue;
-		}
-		/* POLLIN or POLLHUP: read(2) returns data, or 0 at the end. */
-		ssize_t n = read(STDIN_FILENO, buf, CHUNK_SIZE);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		return (size_t)CHK(n, "read", "stdin");
-	}
-}
+static bool options(int argc, char **argv);
+static size_t read_chunk(unsigned char *buf);
 
 int main(int argc, char **argv)
+{
+	unsigned long long bytes = 0;
+	unsigned long chunks = 0;
+	struct chunk *c;
+	size_t n;
+
+	lab_init(argc, argv);
+	c = sync_join(WRITER, options(argc, argv));
+	/* Seed bug: fgets() and no end of data (guide, lab 11): lengths. */
+	do {
+		sync_wait_turn();	 /* the buffer is free: mine */
+		n = read_chunk(c->data); /* the first of the two copies */
+		c->len = (uint32_t)n;
+		if (chunks < 3 || n == 0)
+			note("chunk %lu: %zu bytes, passing the turn",
+			     chunks + 1, n);
+		sync_pass_turn(); /* the reader's now: hands off the buffer */
+		bytes += n;
+		chunks++;
+	} while (n != 0);
+	/* The reader passes the turn back after the end marker too: then it
+	 * has written everything, and needs the objects no more. */
+	sync_wait_turn();
+	note("sent %llu bytes in %lu chunks (the last one empty)", bytes,
+	     chunks);
+	sync_leave();
+	return 0;
+}
+
+/* -v, --stop-in-init, --chunk-size; returns whether --stop-in-init. */
+static bool options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "chunk-size", no_argument, NULL, 'c' },
 		{ "stop-in-init", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool verbose = false, stop_in_init = false, chunk_size = false;
+	bool stop_in_init = false;
 	int opt;
 
-	lab_init(argc, argv);
-	opterr = 0; /* usage_error() explains instead */
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			chunk_size = true;
-			break;
-		case 's':
+	opterr = 0; /* usage_error() says what is wrong */
+	while ((opt = getopt_long(argc, argv, "v", longopts, NULL)) != -1) {
+		if (opt == 'v') {
+			sync_verbose = true;
+		} else if (opt == 's') {
 			stop_in_init = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			usage_error(usage, NULL);
-		default:
-			usage_error(usage, "unknown option");
+		} else if (opt == 'c') {
+			/* Touches no IPC object: only the constant. */
+			printf("%d\n", CHUNK_SIZE);
+			exit(0);
+		} else {
+			usage_error(usage,
+				    opt == 'h' ? NULL : "unknown option");
 		}
 	}
 	if (optind < argc)
 		usage_error(usage, "no arguments: the data comes on stdin");
-	if (chunk_size) { /* no IPC object is touched */
-		printf("%d\n", CHUNK_SIZE);
-		return 0;
-	}
+	return stop_in_init;
+}
 
-	struct xfer x;
-	unsigned long long bytes = 0, chunks = 0;
+/*
+ * One read(2) into BUF: a chunk is what one read returns (at most
+ * CHUNK_SIZE), so a typed line goes out at once.  While stdin is silent
+ * the reader may die; poll(2) with a timeout lets us look now and then,
+ * where a bare read(2) from a quiet pipe or terminal would never return.
+ */
+static size_t read_chunk(unsigned char *buf)
+{
+	struct pollfd in = { .fd = STDIN_FILENO, .events = POLLIN };
 
-	xfer_open(&x, WRITER, verbose, stop_in_init);
 	for (;;) {
-		/* P(CAN_WRITE): wait until the buffer is ours. */
-		xfer_wait(&x, SEM_CAN_WRITE);
-		size_t n = read_chunk(&x, x.sh->data);
+		int ready = poll(&in, 1, SYNC_PERIOD_MS);
+		ssize_t n;
 
-		x.sh->len = (uint32_t)n;
-		/* V(CAN_READ): hand it over.  We must not touch it again
-		 * until the reader gives it back. */
-		xfer_post(&x, SEM_CAN_READ);
-		bytes += n;
-		chunks++;
-		if (n == 0)
-			break; /* that was the end-of-data marker */
+		if (ready == -1 && errno == EINTR)
+			continue;
+		CHK(ready, "poll", "stdin");
+		if (ready ==
+		    0) { /* a quiet period: is the reader still there? */
+			sync_check_peer();
+			continue;
+		}
+		/* POLLIN or POLLHUP: data, or 0 at the end of input. */
+		n = read(STDIN_FILENO, buf, CHUNK_SIZE);
+		if (n == -1 && errno == EINTR)
+			continue;
+		return (size_t)CHK(n, "read", "stdin");
 	}
-	/* The reader answers the end marker with a last V(CAN_WRITE) after
-	 * writing everything out.  Waiting for it means our exit status 0
-	 * says "delivered", and lets us, the last user, remove the objects
-	 * (the reader may have exited already: nothing waits on them). */
-	xfer_wait(&x, SEM_CAN_WRITE);
-	note(&x, "sent %llu bytes in %llu chunks (the last one empty)", bytes,
-	     chunks);
-	xfer_close(&x, true);
-	return 0;
 }

@@ -29,7 +29,7 @@
  * then only marked pending.  sigsuspend(mask) replaces the signal mask
  * (unblocking SIGUSR1) and sleeps as ONE atomic step, so the pending signal
  * is delivered at once and sigsuspend() returns.  (sigwaitinfo(2), as the
- * transfer in sigxfer.c uses, is the other correct way: the signal stays
+ * transfer in sync.c uses, is the other correct way: the signal stays
  * blocked and is accepted synchronously.)
  *
  * Every wait here is bounded by alarm(2): instead of hanging, the racy
@@ -37,12 +37,16 @@
  * The alarm is itself a signal: the correct version blocks SIGALRM around
  * its test too, or the alarm could be lost in the same window.
  *
- * Run:
- *   lost_wakeup --racy        the forced window with pause(): caught, exit 1
- *   lost_wakeup               the forced window with sigsuspend(): exit 0
- *   lost_wakeup --rounds N    N ping-pong round trips (sigsuspend), each
- *                             wait bounded: "0 lost wake-ups"
- *   --alarm S                 the bound, seconds (default 2)
+ *   $ build/14-signal-sync/lost_wakeup --racy --alarm 1
+ *   waiter: racy: while (!flag) pause();
+ *   waiter: flag == 0, going to sleep... (the window: let the poster run now)
+ *   poster: flag = 1, kill(waiter, SIGUSR1)
+ *   waiter: back in the window: SIGUSR1 handler has run 1 time(s); SIGUSR1 pending: no
+ *   waiter: pause()
+ *   waiter: woke after 1004 ms; SIGUSR1 blocked now: no
+ *   lost_wakeup: lost wake-up: would have blocked forever (...)
+ *   $ build/14-signal-sync/lost_wakeup --rounds 100000    (sigsuspend)
+ *   100000 round trips (100000 signals each way), 0 lost wake-ups
  *
  * Man pages: pause(2), sigsuspend(2), sigprocmask(2), sigaction(2),
  * sigpending(2), alarm(2), signal(7) ("Waiting for a signal to be caught").
@@ -58,6 +62,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -73,88 +78,44 @@ static const char usage[] =
 static volatile sig_atomic_t usr1_seen; /* SIGUSR1 handler runs */
 static volatile sig_atomic_t alarmed;	/* the bound expired */
 
-static void on_usr1(int sig)
-{
-	(void)sig;
-	usr1_seen++;
-}
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarmed = 1;
-}
-
 /* A flag in memory shared by parent and child (MAP_SHARED|MAP_ANONYMOUS,
  * lab 5): the STATE.  The signal only says "look at it". */
 static _Atomic int *word;
 
 static int to_poster[2], to_waiter[2]; /* the forced window's handshake */
+static bool forced_window;	       /* open the window once (flag_is) */
+static bool racy; /* --racy: pause() instead of sigsuspend() */
 
-static void put(int fd)
-{
-	CHK(write(fd, "x", 1), "write", "pipe");
-}
+static bool flag_is(int want);
+static void put(int fd);
+static void get(int fd);
+static void on_usr1(int sig);
+static void on_alarm(int sig);
+static void install(int sig, void (*handler)(int));
+static void reap(pid_t child, int *status);
+static long number(const char *s, long max, const char *what);
+static int forced_once(unsigned bound);
+static int rounds(long n, unsigned bound);
 
-static void get(int fd)
-{
-	char c;
-	ssize_t n;
-
-	/* No SA_RESTART: a handler running during read(2) makes it fail
-	 * with EINTR (signal(7)); just read again. */
-	do
-		n = read(fd, &c, 1);
-	while (n == -1 && errno == EINTR);
-	if (CHK(n, "read", "pipe") == 0)
-		fail("the poster closed the pipe early");
-}
-
-/*
- * The forced window, called by the waiter between its test and its sleep,
- * the one time.  It hands control to the poster and returns only after the
- * poster has set the flag and sent SIGUSR1.  Then it reports where the
- * signal is: already handled (racy) or pending (blocked: correct).
- */
-static void window(void)
-{
-	sigset_t pending;
-
-	printf("waiter: flag == 0, going to sleep... (the window: let the "
-	       "poster run now)\n");
-	put(to_poster[1]);
-	get(to_waiter[0]);
-	CHK(sigpending(&pending), "sigpending", NULL);
-	printf("waiter: back in the window: SIGUSR1 handler has run %d "
-	       "time(s); SIGUSR1 pending: %s\n",
-	       (int)usr1_seen, sigismember(&pending, SIGUSR1) ? "yes" : "no");
-}
-
-/* The classic, racy wait.  Seed bug: it is the seed's method 4 recipe
- * ("use pause, kill and signal").  Returns when the flag is WANT or the alarm
- * fired.  (Its own check of `alarmed` has the same race, but the alarm is
+/* The classic, racy wait.  Seed bug: the seed's method 4 recipe, "pause,
+ * kill, signal" (guide, lab 14).  Returns when the flag is WANT or the alarm
+ * fired.  (Its own test of `alarmed` has the same race, but the alarm is
  * seconds away and the window nanoseconds wide; the correct version below
  * closes that hole as well.) */
-static void wait_racy(int want, bool forced)
+static void wait_racy(int want)
 {
-	while (atomic_load(word) != want && !alarmed) {
-		if (forced) {
-			window();
-			forced = false;
-			printf("waiter: pause()\n");
-		}
+	while (!flag_is(want) && !alarmed)
 		pause(); /* always returns -1, EINTR, after a handler ran */
-	}
 }
 
 /* The correct wait: no signal sent after the test can be missed. */
-static void wait_correct(int want, bool forced)
+static void wait_correct(int want)
 {
-	/* BEGIN EXERCISE 14.1: Make this wait immune to lost wake-ups.
-	 * Block SIGUSR1 and SIGALRM with sigprocmask(2) BEFORE testing the
-	 * flag (keep the old mask), loop like wait_racy() but sleep with
-	 * sigsuspend(2) on the old mask, and restore the old mask at the end.
-	 * Hint: sigsuspend() unblocks and sleeps in one atomic step. */
+	/* BEGIN EXERCISE 14.1: Make this wait immune to lost wake-ups: a
+	 * SIGUSR1 (or SIGALRM) that arrives after flag_is() has looked must
+	 * still end the sleep.  Leave the signal mask as you found it.
+	 * Hint: sigprocmask(2), sigsuspend(2), and signal(7), "Waiting for
+	 * a signal to be caught". */
 	sigset_t block, during;
 
 	sigemptyset(&block);
@@ -165,65 +126,71 @@ static void wait_correct(int want, bool forced)
 	    "SIG_BLOCK");
 	sigdelset(&during, SIGUSR1); /* in case the caller had them blocked */
 	sigdelset(&during, SIGALRM);
-	while (atomic_load(word) != want && !alarmed) {
-		if (forced) {
-			window(); /* SIGUSR1 arrives here: it stays pending */
-			forced = false;
-			printf("waiter: sigsuspend()\n");
-		}
-		/* Unblock + sleep, atomically; returns -1/EINTR after the
-		 * handler of a delivered signal ran, with the mask restored
-		 * to `block` so the next test is again protected. */
+	/* Unblock + sleep, atomically; returns -1/EINTR after the handler
+	 * of a delivered signal ran, with the mask back to `block`, so the
+	 * next test is protected again. */
+	while (!flag_is(want) && !alarmed)
 		sigsuspend(&during);
-	}
 	CHK(sigprocmask(SIG_UNBLOCK, &block, NULL), "sigprocmask",
 	    "SIG_UNBLOCK");
 	/* STUB
-	wait_racy(want, forced);
+	wait_racy(want);
 	*/
 	/* END EXERCISE */
 }
 
-static void wait_for(int want, bool racy, bool forced, unsigned bound)
+/* One bounded wait for the flag to become WANT; returns how long it
+ * slept, in ms (CLOCK_MONOTONIC, so the test need not time the process). */
+static long wait_for(int want, unsigned bound)
 {
+	struct timespec t0, t1;
+
+	CHK(clock_gettime(CLOCK_MONOTONIC, &t0), "clock_gettime", "MONOTONIC");
 	alarm(bound); /* returns the previous alarm's remaining seconds */
 	if (racy)
-		wait_racy(want, forced);
+		wait_racy(want);
 	else
-		wait_correct(want, forced);
+		wait_correct(want);
 	alarm(0);
+	CHK(clock_gettime(CLOCK_MONOTONIC, &t1), "clock_gettime", "MONOTONIC");
+	return (t1.tv_sec - t0.tv_sec) * 1000L +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000L;
 }
 
-static void install(int sig, void (*handler)(int))
+/*
+ * Test the flag.  The one time that forced_window is set and the flag is
+ * not yet WANT, the forced window opens here - after the test, before the
+ * caller sleeps: control goes to the poster, and comes back only after it
+ * has set the flag and sent SIGUSR1.  Then it reports where the signal
+ * is: already handled (racy) or pending (blocked: correct).
+ */
+static bool flag_is(int want)
 {
-	/* Seed bug: the seed says signal().  Its meaning differs between
-	 * systems: System V semantics reset the handler to SIG_DFL when it
-	 * runs (so the NEXT SIGUSR1 would kill the process), BSD and glibc's
-	 * keep it and restart interrupted calls.  sigaction(2) says exactly
-	 * what we want.  sa_flags 0: no SA_RESTART (we want to see the
-	 * EINTRs), and the handler stays installed. */
-	struct sigaction sa = { .sa_handler = handler };
+	sigset_t pending;
 
-	sigemptyset(&sa.sa_mask);
-	CHK(sigaction(sig, &sa, NULL), "sigaction", sigabbrev_np(sig));
-}
-
-static void reap(pid_t child, int *status)
-{
-	pid_t r;
-
-	do
-		r = waitpid(child, status, 0);
-	while (r == -1 && errno == EINTR);
-	CHK(r, "waitpid", "child");
+	if (atomic_load(word) == want)
+		return true;
+	if (!forced_window)
+		return false;
+	forced_window = false;
+	printf("waiter: flag == 0, going to sleep... (the window: let the poster run now)\n");
+	put(to_poster[1]);
+	get(to_waiter[0]);
+	CHK(sigpending(&pending), "sigpending", NULL);
+	printf("waiter: back in the window: SIGUSR1 handler has run %d time(s); SIGUSR1 pending: %s\n",
+	       (int)usr1_seen, sigismember(&pending, SIGUSR1) ? "yes" : "no");
+	printf("waiter: %s()\n", racy ? "pause" : "sigsuspend");
+	return false; /* what the caller saw: it goes to sleep now */
 }
 
 /* ---- one forced wake-up ----------------------------------------------- */
 
-static int forced_once(bool racy, unsigned bound)
+static int forced_once(unsigned bound)
 {
 	pid_t waiter = getpid();
+	sigset_t mask;
 	int status;
+	long ms;
 
 	CHK(pipe(to_poster), "pipe", "to poster");
 	CHK(pipe(to_waiter), "pipe", "to waiter");
@@ -240,7 +207,11 @@ static int forced_once(bool racy, unsigned bound)
 	printf("waiter: %s\n",
 	       racy ? "racy: while (!flag) pause();"
 		    : "correct: block SIGUSR1, while (!flag) sigsuspend();");
-	wait_for(1, racy, true, bound);
+	forced_window = true;
+	ms = wait_for(1, bound);
+	CHK(sigprocmask(SIG_BLOCK, NULL, &mask), "sigprocmask", "query");
+	printf("waiter: woke after %ld ms; SIGUSR1 blocked now: %s\n", ms,
+	       sigismember(&mask, SIGUSR1) ? "yes" : "no");
 	reap(poster, &status);
 	if (alarmed) {
 		fprintf(stderr,
@@ -260,7 +231,7 @@ static int forced_once(bool racy, unsigned bound)
 
 /* *word says whose turn it is: 0 the parent's, 1 the child's.  Each side
  * waits for its turn, passes it on, and signals the other. */
-static int rounds(long n, bool racy, unsigned bound)
+static int rounds(long n, unsigned bound)
 {
 	pid_t parent = getpid();
 	int status;
@@ -268,7 +239,7 @@ static int rounds(long n, bool racy, unsigned bound)
 
 	if (child == 0) {
 		for (long i = 0; i < n; i++) {
-			wait_for(1, racy, false, bound);
+			wait_for(1, bound);
 			if (alarmed)
 				fail("child: lost wake-up in round %ld: would "
 				     "have blocked forever",
@@ -279,7 +250,7 @@ static int rounds(long n, bool racy, unsigned bound)
 		_exit(0);
 	}
 	for (long i = 0; i < n; i++) {
-		wait_for(0, racy, false, bound);
+		wait_for(0, bound);
 		if (alarmed) {
 			fprintf(stderr,
 				"%s: lost wake-up in round %ld: would have "
@@ -292,7 +263,7 @@ static int rounds(long n, bool racy, unsigned bound)
 		atomic_store(word, 1);
 		CHK(kill(child, SIGUSR1), "kill", "child");
 	}
-	wait_for(0, racy, false, bound); /* the child's last pass */
+	wait_for(0, bound); /* the child's last pass */
 	reap(child, &status);
 	if (alarmed || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr,
@@ -305,18 +276,6 @@ static int rounds(long n, bool racy, unsigned bound)
 	return 0;
 }
 
-static long number(const char *s, long max, const char *what)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max)
-		usage_error(usage, what);
-	return v;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -326,7 +285,6 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool racy = false;
 	long n = 0;
 	unsigned bound = 2;
 	int opt;
@@ -359,5 +317,71 @@ int main(int argc, char **argv)
 		       "mmap", "shared flag");
 	install(SIGUSR1, on_usr1); /* before fork: the child inherits it */
 	install(SIGALRM, on_alarm);
-	return n ? rounds(n, racy, bound) : forced_once(racy, bound);
+	return n ? rounds(n, bound) : forced_once(bound);
+}
+
+/* ---- scaffolding ---------------------------------------------------- */
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+}
+
+static void put(int fd)
+{
+	CHK(write(fd, "x", 1), "write", "pipe");
+}
+
+static void get(int fd)
+{
+	char c;
+	ssize_t n;
+
+	/* No SA_RESTART: a handler running during read(2) makes it fail
+	 * with EINTR (signal(7)); just read again. */
+	do
+		n = read(fd, &c, 1);
+	while (n == -1 && errno == EINTR);
+	if (CHK(n, "read", "pipe") == 0)
+		fail("the poster closed the pipe early");
+}
+
+static void install(int sig, void (*handler)(int))
+{
+	/* Seed bug: signal() (guide, lab 14).  sigaction(2) says exactly
+	 * what we want: sa_flags 0, so no SA_RESTART (we want to see the
+	 * EINTRs), and the handler stays installed after it ran. */
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	CHK(sigaction(sig, &sa, NULL), "sigaction", sigabbrev_np(sig));
+}
+
+static void reap(pid_t child, int *status)
+{
+	pid_t r;
+
+	do
+		r = waitpid(child, status, 0);
+	while (r == -1 && errno == EINTR);
+	CHK(r, "waitpid", "child");
+}
+
+static long number(const char *s, long max, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > max)
+		usage_error(usage, what);
+	return v;
 }

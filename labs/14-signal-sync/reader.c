@@ -1,91 +1,70 @@
 /*
- * reader.c - Lab 14: the receiving half of the signal-driven transfer.
- * Every chunk the writer leaves in the POSIX shared memory object goes to
- * standard output, unchanged; a chunk of length 0 ends the transfer.
+ * reader.c - write to standard output what a writer sends through one
+ * shared buffer, taking turns with the writer.  The other half of
+ * writer.c (read that first); like it, the same in labs 11-14.
  *
- *   loop:  wait until full == 1        (SIGUSR1 from the writer)
- *          write(stdout, data, len)
- *          full = 0; kill(writer, SIGUSR1)
- *   until the chunk was empty; then exit 0 and leave shm_unlink to the
- *   writer, which waits for exactly that last hand-over.
+ *   sync_wait_turn()           a chunk is in the buffer: mine
+ *   write(stdout, data, len)   the second and last copy of the bytes
+ *   sync_pass_turn()           the buffer is the writer's again
  *
- * A SIGUSR1 from anybody but the writer is ignored (si_pid): try
- *   kill -USR1 <reader pid>
- * while it waits (-v prints its pid): it neither dies nor gets confused.
- * Standard output carries only the data; -v narrates on stderr.
+ * until a chunk of length 0 arrives.  Passing the turn after it is the
+ * acknowledgement the writer waits for before it removes the objects, so
+ * the reader itself removes nothing (sync_leave).
  *
- * Man pages: sigtimedwait(2), kill(2), write(2).
+ *   $ ./reader -v > copy            (in build/NN-topic/ of labs 11-14)
+ *   ... sync.c's narration: who created, who joined ...
+ *   reader: chunk 1: 4096 bytes -> stdout
+ *   ...
+ *   reader: received 12813 bytes in 5 chunks (the last one empty)
+ *
+ * stdout carries only the data; -v narrates on stderr.
+ * Man pages: write(2); the method's man pages are in sync.c.
  */
-#include "shmlabs.h"
-#include "sigxfer.h"
+#include "sync.h"
 
-#include <getopt.h>
-#include <stdio.h>
+#include "shmlabs.h"
+
 #include <unistd.h>
 
 static const char usage[] =
 	"[-v] > OUTPUT\n"
-	"  Receive what `writer` sends through POSIX shared memory and\n"
-	"  signals; write it to standard output.  -v narrates on stderr.";
-
-static void write_all(const unsigned char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, p, len);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		CHK(n, "write", "stdout");
-		p += n;
-		len -= (size_t)n;
-	}
-}
+	"  Write what `writer` sends through shared memory to standard output.\n"
+	"  -v  narrate on stderr";
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool verbose = false;
+	unsigned long long bytes = 0;
+	unsigned long chunks = 0;
+	struct chunk *c;
+	size_t n;
 	int opt;
 
 	lab_init(argc, argv);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			usage_error(usage, NULL);
-		default:
+	opterr = 0; /* usage_error() says what is wrong */
+	while ((opt = getopt(argc, argv, "v")) != -1)
+		if (opt == 'v')
+			sync_verbose = true;
+		else
 			usage_error(usage, "unknown option");
-		}
-	}
 	if (optind < argc)
 		usage_error(usage, "no arguments: the data goes to stdout");
 
-	struct xfer x;
-	unsigned long long bytes = 0, chunks = 0;
-
-	xfer_open(&x, READER, verbose);
-	for (;;) {
-		xfer_wait_until(&x, 1); /* a chunk is ours */
-		uint32_t n = x.sh->len;
-
-		if (n > CHUNK_SIZE) /* shared memory is untrusted input */
-			fail("corrupt chunk: length %u > %d", (unsigned)n,
-			     CHUNK_SIZE);
-		write_all(x.sh->data, n);
+	c = sync_join(READER, false);
+	for (n = 1; n != 0; chunks++) {
+		sync_wait_turn(); /* a chunk (or the end marker) is mine */
+		n = c->len;
+		/* Shared memory is input from another process: check it. */
+		if (n > CHUNK_SIZE)
+			fail("corrupt chunk: length %zu > %d", n, CHUNK_SIZE);
+		if (chunks < 3 || n == 0)
+			note("chunk %lu: %zu bytes -> stdout", chunks + 1, n);
+		/* Seed bug: printf("%s") of the buffer (guide, lab 11). */
+		write_all(STDOUT_FILENO, c->data, n, "stdout");
 		bytes += n;
-		chunks++;
-		xfer_hand_over(&x, 0); /* give the buffer back */
-		if (n == 0)
-			break;
+		sync_pass_turn(); /* free again; after the end marker: "got it" */
 	}
-	note(&x, "received %llu bytes in %llu chunks", bytes, chunks);
-	xfer_close(&x, false); /* the writer removes the object */
+	note("received %llu bytes in %lu chunks (the last one empty)", bytes,
+	     chunks);
+	sync_leave();
 	return 0;
 }
