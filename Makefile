@@ -98,7 +98,7 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	@if [ -n "$(LAB)" ] && [ -z "$(TEST_FILES)" ]; then \
 		echo "no tests for lab $(LAB)" >&2; exit 2; fi
-	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) \
+	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) VM_KERNEL=$(VM_KERNEL) \
 		BATS_FLAGS='$(BATS_FLAGS)' scripts/run-tests $(TEST_FILES)
 
 # The instructor tooling (handout, grade): slow, as it grades whole trees.
@@ -116,7 +116,8 @@ clean-ipc:
 	@scripts/clean-ipc
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find common labs driver-lab -name '*.[ch]')
-USER_SOURCES = $(filter-out driver-lab/memdev.c driver-lab/memdev.h,$(C_SOURCES))
+KERNEL_SOURCES = $(addprefix driver-lab/,memdev.h memdev_kernel.h memdev_main.c memdev_mmap.c)
+USER_SOURCES = $(filter-out $(KERNEL_SOURCES),$(C_SOURCES))
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -9,8 +9,8 @@
  * prints, per device, how often the driver's fault handler has run since
  * the mapping was made (/sys/class/memdev/memdevN/faults) and the
  * mapping's Rss in /proc/self/smaps.  At the end it stores a label into
- * every page through each mapping and checks that read(2) returns the
- * same bytes, and that the two devices agree.
+ * every page through each mapping (zeros after it) and checks that read(2)
+ * returns the same bytes, and that the two devices agree.
  *
  * A session in the QEMU guest (insmod memdev.ko; default pages=4):
  *   # memdev_faults
@@ -74,10 +74,14 @@ static void store_and_compare(struct view *v)
 
 	if (!buf)
 		fail("out of memory");
-	for (int i = 0; i < NDEV; i++)
-		for (size_t k = 0; k < size / pg; k++)
-			snprintf(v[i].map + k * pg, pg,
-				 "page %zu of the buffer", k);
+	for (int i = 0; i < NDEV; i++) {
+		for (size_t k = 0; k < size / pg; k++) {
+			char *page = v[i].map + k * pg;
+
+			memset(page, 0, pg);
+			snprintf(page, pg, "page %zu of the buffer", k);
+		}
+	}
 	row("stored into every page", v);
 	for (int i = 0; i < NDEV; i++) {
 		ssize_t n =

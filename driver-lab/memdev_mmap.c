@@ -63,10 +63,11 @@ int memdev_mmap(struct file *file, struct vm_area_struct *vma)
 	struct memdev *md = file->private_data;
 	unsigned long npages = md->size >> PAGE_SHIFT;
 
+	/* Seed bug: no bounds check at all (guide, lab 17). */
 	/*
-	 * Seed bug: no check at all (guide, lab 17).  A check with a sum of
-	 * two user-chosen numbers can itself wrap around: see mmap(2) for
-	 * what the offset may be, and <linux/mm.h> for vma_pages().
+	 * Both numbers come from the caller, so a check that adds them can
+	 * itself wrap around.  mmap(2) says what the offset may be; <linux/mm.h>
+	 * has vma_pages().
 	 */
 	/* BEGIN EXERCISE 17.1: Refuse (EINVAL) a mapping that does not lie
 	 * entirely inside the buffer: it starts at page vma->vm_pgoff of the
