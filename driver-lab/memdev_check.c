@@ -216,8 +216,7 @@ static int child_watch(void *arg)
 		last = v;
 		__atomic_store_n(ack, v, __ATOMIC_RELEASE);
 	}
-	printf("child, reading only its mapping: saw %u new values, "
-	       "the last %llu, %u skipped\n",
+	printf("child, reading only its mapping: saw %u new values, the last %llu, %u skipped\n",
 	       changes, (unsigned long long)last, skipped);
 	return changes == KW_BUMPS && skipped == 0 ? 0 : 1;
 }
@@ -245,8 +244,7 @@ static void check_kwriter(const char *dev)
 	CHK(waitpid(pid, &status, 0), "waitpid", NULL);
 	alarm(0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail("%s: the polling child did not see every value (status "
-		     "0x%x)",
+		fail("%s: the polling child did not see every value (status 0x%x)",
 		     dev, status);
 	note("%d MEMDEV_IOC_BUMP calls", KW_BUMPS);
 	CHK(pread(fd, &via_read, sizeof(via_read), KW_OFF), "pread", dev);

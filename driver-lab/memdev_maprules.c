@@ -76,8 +76,7 @@ static void check_pgoff(const char *dev)
 
 		snprintf(tag, sizeof(tag), "page %zu", k);
 		if (strcmp(p, tag) != 0)
-			fail("%s: the mapping at offset %zu starts with "
-			     "\"%.20s\", expected \"%s\"",
+			fail("%s: the mapping at offset %zu starts with \"%.20s\", expected \"%s\"",
 			     dev, k * pg, p, tag);
 		CHK(munmap(p, pg), "munmap", dev);
 	}
@@ -103,8 +102,7 @@ static void check_protread(const char *dev)
 	/* In a child, so the expected SIGSEGV kills only the child. */
 	status = in_child(child_store_readonly, p);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fail("%s: a store into a PROT_READ mapping: expected SIGSEGV, "
-		     "child status 0x%x",
+		fail("%s: a store into a PROT_READ mapping: expected SIGSEGV, child status 0x%x",
 		     dev, status);
 	note("a child's store into the PROT_READ mapping: killed by %s",
 	     sigabbrev_np(WTERMSIG(status)));
@@ -125,8 +123,7 @@ static void check_rdonly(const char *dev)
 	p = map_dev(fd, dev, pg, 0, PROT_READ);
 	note("O_RDONLY, PROT_READ|MAP_SHARED: mapped");
 	if (mprotect(p, pg, PROT_READ | PROT_WRITE) != -1 || errno != EACCES)
-		fail("%s: mprotect(PROT_WRITE) of a read-only fd's mapping: "
-		     "expected EACCES, got %s",
+		fail("%s: mprotect(PROT_WRITE) of a read-only fd's mapping: expected EACCES, got %s",
 		     dev, errno_name(errno));
 	note("then mprotect(PROT_WRITE): EACCES");
 	CHK(munmap(p, pg), "munmap", dev);

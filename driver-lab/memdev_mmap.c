@@ -26,10 +26,17 @@
  *   offset) and calls our file_operations.mmap, memdev_mmap().  We check
  *   the request against the buffer and pick the device's method.
  *
- * A session in the QEMU guest (make lab-17 runs it):
+ * A session in the QEMU guest (make lab-17 runs it; memdev_faults.c):
  *   # insmod memdev.ko
- *   # memdev_faults
- *   ... (see the guide, lab 17, "What to observe")
+ *   # memdev_faults 0 2 0
+ *   step                     memdev0 faults    Rss memdev1 faults    Rss
+ *   mapped 4 pages                        0   0 kB              0   0 kB
+ *   read page 0                           0   0 kB              1   4 kB
+ *   read page 2                           0   0 kB              2   8 kB
+ *   read page 0                           0   0 kB              2   8 kB
+ *   ...
+ *   # cat /sys/class/memdev/memdev1/faults
+ *   4
  *
  * Read: mmap(2), mremap(2), proc(5) (/proc/PID/smaps); in the kernel tree
  * mm/memory.c (remap_pfn_range, do_fault), include/linux/mm.h (struct
