@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define NDEV 2
@@ -49,6 +50,69 @@ struct view {
 };
 
 static size_t size; /* each buffer, in bytes (the same for both) */
+
+static void row(const char *step, struct view *v);
+static unsigned char touch(const char *p);
+static void store_and_compare(struct view *v);
+
+int main(int argc, char **argv)
+{
+	static const char *defaults[] = { "0", "2", "0" };
+	struct view v[NDEV] = { { .dev = "/dev/memdev0" },
+				{ .dev = "/dev/memdev1" } };
+	const char **touches = defaults;
+	int ntouches = 3;
+	char step[32];
+
+	lab_init(argc, argv);
+	facts_init();
+	if (argc > 1) {
+		if (argv[1][0] == '-')
+			usage_error("[PAGE...]", NULL);
+		touches = (const char **)argv + 1;
+		ntouches = argc - 1;
+	}
+
+	/* 1. Map both buffers whole.  memdev0's page tables are complete
+	 *    now; memdev1's are empty. */
+	for (int i = 0; i < NDEV; i++) {
+		v[i].fd = open_dev(v[i].dev, O_RDWR);
+		size = dev_size(v[i].fd, v[i].dev);
+		v[i].map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+				v[i].fd, 0);
+		if (v[i].map == MAP_FAILED) /* not NULL: mmap(2) */
+			die("mmap", v[i].dev);
+		v[i].faults = dev_faults(v[i].fd, v[i].dev);
+	}
+	printf("%-24s %14s %6s %14s %6s\n", "step", "memdev0 faults", "Rss",
+	       "memdev1 faults", "Rss");
+	snprintf(step, sizeof(step), "mapped %zu pages", size / pg);
+	row(step, v);
+
+	/* 2. Read one byte of each page asked for, through both mappings. */
+	for (int t = 0; t < ntouches; t++) {
+		char *end;
+		unsigned long k = strtoul(touches[t], &end, 10);
+
+		if (*touches[t] == '\0' || *end != '\0' || k >= size / pg)
+			usage_error("[PAGE...]", "a page number of the buffer");
+		for (int i = 0; i < NDEV; i++)
+			touch(v[i].map + k * pg);
+		snprintf(step, sizeof(step), "read page %lu", k);
+		row(step, v);
+	}
+
+	/* 3. Store through the mappings, compare with read(2). */
+	store_and_compare(v);
+
+	for (int i = 0; i < NDEV; i++) {
+		CHK(munmap(v[i].map, size), "munmap", v[i].dev);
+		CHK(close(v[i].fd), "close", v[i].dev);
+	}
+	return 0;
+}
+
+/* ---- scaffolding ---------------------------------------------------- */
 
 /* One row: the step, then each device's faults since mmap and Rss. */
 static void row(const char *step, struct view *v)
@@ -94,59 +158,4 @@ static void store_and_compare(struct view *v)
 		fail("the two devices hold different bytes");
 	printf("read(2) agrees with both mappings: %zu bytes each\n", size);
 	free(buf);
-}
-
-int main(int argc, char **argv)
-{
-	static const char *defaults[] = { "0", "2", "0" };
-	struct view v[NDEV] = { { .dev = "/dev/memdev0" },
-				{ .dev = "/dev/memdev1" } };
-	const char **touches = defaults;
-	int ntouches = 3;
-	char step[32];
-
-	lab_init(argc, argv);
-	facts_init();
-	if (argc > 1) {
-		if (argv[1][0] == '-')
-			usage_error("[PAGE...]", NULL);
-		touches = (const char **)argv + 1;
-		ntouches = argc - 1;
-	}
-
-	/* 1. Map both buffers whole.  memdev0's page tables are complete
-	 *    now; memdev1's are empty. */
-	for (int i = 0; i < NDEV; i++) {
-		v[i].fd = open_dev(v[i].dev, O_RDWR);
-		size = dev_size(v[i].fd, v[i].dev);
-		v[i].map = map_dev(v[i].fd, v[i].dev, size, 0,
-				   PROT_READ | PROT_WRITE);
-		v[i].faults = dev_faults(v[i].fd, v[i].dev);
-	}
-	printf("%-24s %14s %6s %14s %6s\n", "step", "memdev0 faults", "Rss",
-	       "memdev1 faults", "Rss");
-	snprintf(step, sizeof(step), "mapped %zu pages", size / pg);
-	row(step, v);
-
-	/* 2. Read one byte of each page asked for, through both mappings. */
-	for (int t = 0; t < ntouches; t++) {
-		char *end;
-		unsigned long k = strtoul(touches[t], &end, 10);
-
-		if (*touches[t] == '\0' || *end != '\0' || k >= size / pg)
-			usage_error("[PAGE...]", "a page number of the buffer");
-		for (int i = 0; i < NDEV; i++)
-			touch(v[i].map + k * pg);
-		snprintf(step, sizeof(step), "read page %lu", k);
-		row(step, v);
-	}
-
-	/* 3. Store through the mappings, compare with read(2). */
-	store_and_compare(v);
-
-	for (int i = 0; i < NDEV; i++) {
-		CHK(munmap(v[i].map, size), "munmap", v[i].dev);
-		CHK(close(v[i].fd), "close", v[i].dev);
-	}
-	return 0;
 }

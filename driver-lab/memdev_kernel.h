@@ -21,7 +21,7 @@ struct memdev {
 	struct mutex lock;	/* serialises read, write, llseek and ioctl */
 	void *data;		/* size bytes, page-aligned, zeroed */
 	size_t size;		/* pages * PAGE_SIZE */
-	atomic_long_t faults;	/* calls of memdev_fault(): sysfs "faults" */
+	atomic_long_t faults;	/* memdev_fault() calls: sysfs "faults" */
 	struct cdev cdev;	/* how open() finds us by device number */
 	struct device *dev;	/* /sys/class/memdev/memdevN, /dev/memdevN */
 };

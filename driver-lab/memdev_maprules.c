@@ -21,7 +21,8 @@
  *   # memdev_maprules mremap /dev/memdev0
  *   mremap grow in place: EFAULT; mremap grow, may move: EFAULT
  *   # memdev_maprules mremap /dev/memdev1
- *   grown to 2 pages: page 1 reads "page 1"; grown to 5 pages: page 4 gives SIGBUS (BUS_ADRERR), 1 fault
+ *   grown to 2 pages: page 1 reads "page 1"; grown to 5 pages: page 4
+ *   gives SIGBUS (BUS_ADRERR), 1 fault
  *
  * See mmap(2), mremap(2), mprotect(2), proc(5) (smaps, VmFlags).
  */

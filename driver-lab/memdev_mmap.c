@@ -73,8 +73,8 @@ int memdev_mmap(struct file *file, struct vm_area_struct *vma)
 	/* Seed bug: no bounds check at all (guide, lab 17). */
 	/*
 	 * Both numbers come from the caller, so a check that adds them can
-	 * itself wrap around.  mmap(2) says what the offset may be; <linux/mm.h>
-	 * has vma_pages().
+	 * itself wrap around.  mmap(2) says what the offset may be;
+	 * <linux/mm.h> has vma_pages().
 	 */
 	/* BEGIN EXERCISE 17.1: Refuse (EINVAL) a mapping that does not lie
 	 * entirely inside the buffer: it starts at page vma->vm_pgoff of the
