@@ -78,6 +78,7 @@ help:
 	@echo 'make               build every lab into $(BUILD)/'
 	@echo 'make lab-N         build lab N and run its narrated demo (also lab-0N)'
 	@echo 'make lab-17 HOST=1 build the driver for the running kernel and load it (sudo)'
+	@echo 'make lab-17 VM_KERNEL=6.12  lab 17 in QEMU on kernel 6.12 (also: make test LAB=17 VM_KERNEL=6.12)'
 	@echo 'make list          number, folder and title of every lab'
 	@echo 'make test [LAB=N]  run the bats suite (installs what is missing first)'
 	@echo 'make SANITIZE=1 test  the same with ASan+UBSan builds in build/sanitize/'
