@@ -78,6 +78,7 @@ help:
 	@echo 'make               build every lab into $(BUILD)/'
 	@echo 'make lab-N         build lab N and run its narrated demo (also lab-0N)'
 	@echo 'make lab-17 HOST=1 build the driver for the running kernel and load it (sudo)'
+	@echo 'make lab-17 VM_KERNEL=6.12  lab 17 in QEMU on kernel 6.12 (also: make test LAB=17 VM_KERNEL=6.12)'
 	@echo 'make list          number, folder and title of every lab'
 	@echo 'make test [LAB=N]  run the bats suite (installs what is missing first)'
 	@echo 'make SANITIZE=1 test  the same with ASan+UBSan builds in build/sanitize/'
@@ -98,7 +99,7 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	@if [ -n "$(LAB)" ] && [ -z "$(TEST_FILES)" ]; then \
 		echo "no tests for lab $(LAB)" >&2; exit 2; fi
-	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) \
+	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) VM_KERNEL=$(VM_KERNEL) \
 		BATS_FLAGS='$(BATS_FLAGS)' scripts/run-tests $(TEST_FILES)
 
 # The instructor tooling (handout, grade): slow, as it grades whole trees.
@@ -116,7 +117,8 @@ clean-ipc:
 	@scripts/clean-ipc
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null || find common labs driver-lab -name '*.[ch]')
-USER_SOURCES = $(filter-out driver-lab/memdev.c driver-lab/memdev.h,$(C_SOURCES))
+KERNEL_SOURCES = $(addprefix driver-lab/,memdev.h memdev_kernel.h memdev_main.c memdev_mmap.c)
+USER_SOURCES = $(filter-out $(KERNEL_SOURCES),$(C_SOURCES))
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

@@ -4,10 +4,12 @@
 #
 # Prints one line per fact:  RESULT <name> ok|fail <what was seen>
 # The bats file asserts each line; vm-run adds "RESULT kernel-log ...".
+# The detail of a multi-line output is its lines joined by " | ".
 #
-# Two load cycles: first with the default pages=1, then with pages=3 (so
-# page offsets, multi-page zeroing and mremap growth can be tested); the
-# last check ("busy") unloads the module itself.
+# Two load cycles: first with the default pages=4, where every check runs
+# on both devices (memdev0: remap_pfn_range at mmap time, memdev1: a fault
+# handler), then with pages=1; the last check ("busy") unloads the module
+# itself.
 
 mod=/lab/memdev.ko
 name=memdev
@@ -25,7 +27,7 @@ check() {
 	shift
 	c_out=$(timeout 60 "$@" 2>&1)
 	c_rc=$?
-	c_out=$(printf '%s' "$c_out" | tr '\n' ' ')
+	c_out=$(printf '%s' "$c_out" | awk 'NR > 1 { printf " | " } { printf "%s", $0 }')
 	if [ $c_rc -eq 0 ]; then
 		result "$c_name" ok "$c_out"
 	else
@@ -67,12 +69,32 @@ gone_ok() {
 }
 
 cycles=""
+result kernel ok "$(uname -r)"
 
-# ---- cycle 1: default parameters ----------------------------------------
+# ---- cycle 1: default parameters (pages=4) --------------------------------
+d0=/dev/${name}0
+d1=/dev/${name}1
 if out=$(insmod $mod 2>&1); then
 	if d=$(nodes_ok); then result nodes ok "$d"; else result nodes fail "$d"; fi
-	check pages-default sh -c "p=\$(cat /sys/module/$name/parameters/pages); echo pages=\$p; [ \$p = 1 ]"
-	check zeroed-1page sh -c "memdev_check zeroed /dev/${name}0 && memdev_check zeroed /dev/${name}1"
+	check pages-default sh -c "p=\$(cat /sys/module/$name/parameters/pages); echo pages=\$p; [ \$p = 4 ]"
+	check zeroed sh -c "memdev_check zeroed $d0 && memdev_check zeroed $d1"
+	# The two methods side by side: pages 0..3, then 3 and 1 again.
+	check faults memdev_faults 0 1 2 3 3 1
+	for i in 0 1; do
+		check share-$i memdev_check share /dev/$name$i
+		check fork-$i memdev_check fork /dev/$name$i
+		check bounds-$i memdev_maprules bounds /dev/$name$i
+		check pgoff-$i memdev_maprules pgoff /dev/$name$i
+		check protread-$i memdev_maprules protread /dev/$name$i
+		check rdonly-$i memdev_maprules rdonly /dev/$name$i
+		check mremap-$i memdev_maprules mremap /dev/$name$i
+		check private-$i memdev_maprules private /dev/$name$i
+		check maps-$i memdev_maprules maps /dev/$name$i
+		check kwriter-$i memdev_check kwriter /dev/$name$i
+	done
+	check separate memdev_check separate $d0 $d1
+	check rw memdev_check rw $d0
+	check memdev_test memdev_test $d1
 	if out=$(rmmod $name 2>&1) && g=$(gone_ok); then
 		cycles="cycle1: loaded, unloaded, $g;"
 	else
@@ -104,32 +126,20 @@ else
 	result init-unwind fail "left behind: $g"
 fi
 
-# ---- cycle 2: three pages -------------------------------------------------
-if out=$(insmod $mod pages=3 2>&1); then
-	d0=/dev/${name}0
-	check zeroed sh -c "memdev_check zeroed $d0 && memdev_check zeroed /dev/${name}1"
-	check share memdev_check share $d0
-	check fork memdev_check fork $d0
-	check separate memdev_check separate $d0 /dev/${name}1
-	check rw memdev_check rw $d0
-	check bounds memdev_check bounds $d0
-	check pgoff memdev_check pgoff $d0
-	check protread memdev_check protread $d0
-	check rdonly memdev_check rdonly $d0
-	check mremap memdev_check mremap $d0
-	check private memdev_check private $d0
-	check maps memdev_check maps $d0
-	check kwriter memdev_check kwriter $d0
-	check memdev_test memdev_test $d0
-	check busy memdev_check busy $d0 $name
+# ---- cycle 2: one page ----------------------------------------------------
+if out=$(insmod $mod pages=1 2>&1); then
+	check zeroed-1page sh -c "memdev_check zeroed $d0 && memdev_check zeroed $d1"
+	check faults-1page memdev_faults 0 0
+	check bounds-1page memdev_maprules bounds $d1
+	check busy memdev_check busy $d1 $name
 	if g=$(gone_ok); then
-		cycles="$cycles cycle2: loaded with pages=3, removed after munmap, $g"
+		cycles="$cycles cycle2: loaded with pages=1, removed after munmap, $g"
 	else
 		[ -e /sys/module/$name ] && rmmod $name
 		cycles="$cycles cycle2: $g"
 	fi
 else
-	result zeroed fail "insmod pages=3: $out"
+	result zeroed-1page fail "insmod pages=1: $out"
 fi
 
 case $cycles in

@@ -2,15 +2,13 @@
 /*
  * memdev.h - what the memdev driver and its user programs agree on.
  *
- * Included by memdev.c (kernel) and by memdev_test.c / memdev_check.c (user
- * space), so it uses only <linux/ioctl.h>, which exists in both worlds (the
- * way a real driver's include/uapi/ header would).
- *
- * Seed bug: the seed's memdev.h mixed the two worlds: it defined the
- * driver's private struct mem_dev (kernel pointers) in the header user
- * programs were meant to share, and a fixed MEMDEV_SIZE the test program
- * never used.  Here the buffer size is a module parameter and a program
- * asks the driver for it with lseek(fd, 0, SEEK_END).
+ * Included by memdev_main.c (kernel) and by the user programs, so it uses
+ * only <linux/ioctl.h>, which exists in both worlds (the way a real
+ * driver's include/uapi/ header would).  The driver's own struct is in
+ * memdev_kernel.h.
+ * The buffer size is a module parameter: a program asks for it with
+ * lseek(fd, 0, SEEK_END).
+ * Seed bug: one header for the driver's private struct too (guide, lab 17).
  */
 #ifndef MEMDEV_H
 #define MEMDEV_H
@@ -18,7 +16,7 @@
 #include <linux/ioctl.h>
 
 #define MEMDEV_NAME "memdev"	/* /dev/memdev0, /proc/devices */
-#define MEMDEV_NR_DEVS 2	/* as in the seed: minors 0 and 1 */
+#define MEMDEV_NR_DEVS 2	/* minor 0: remap_pfn_range, 1: .fault */
 #define MEMDEV_MAX_PAGES 1024	/* the largest pages= accepted */
 
 /*

@@ -1,38 +1,39 @@
 /*
- * memdev_check.c - lab 17: one fact about the memdev driver per subcommand.
- *
- * The test suite (tests/17-memdev.bats) runs this inside the QEMU guest,
- * through driver-lab/guest-checks.sh: each subcommand checks one fact and
- * prints one line saying what it saw, then exits 0 when the fact holds and 1
- * (with a message saying what it saw instead) when it does not.
+ * memdev_check.c - lab 17: facts about the memdev buffer, one per
+ * subcommand: the kernel and the process share it.
  *
  *   memdev_check zeroed DEV          the whole buffer reads as zeros
  *   memdev_check share DEV           mapping -> pread, pwrite -> mapping
  *   memdev_check fork DEV            a forked child's store reaches the parent
  *   memdev_check separate DEV0 DEV1  the two devices have separate buffers
  *   memdev_check rw DEV              read/write/lseek at and past the end
- *   memdev_check bounds DEV          too long / too far mappings: EINVAL
- *   memdev_check pgoff DEV           offset page k maps buffer page k (2+ pages)
- *   memdev_check protread DEV        a store into a PROT_READ mapping: SIGSEGV
- *   memdev_check rdonly DEV          O_RDONLY + PROT_WRITE|MAP_SHARED: EACCES
- *   memdev_check mremap DEV          growing the mapping fails (2+ pages)
- *   memdev_check private DEV         MAP_PRIVATE is refused: EINVAL
- *   memdev_check maps DEV            the /proc/self/maps line of the mapping
  *   memdev_check kwriter DEV         the driver's ioctl store, seen by a child
  *                                    that only polls the mapping
  *   memdev_check busy DEV MODULE     the module cannot be removed while mapped
  *
- * Each check opens DEV itself, so the order in which they run does not
- * matter, except that they leave data in the buffer ("zeroed" runs first
- * after loading) and that "busy" unloads the module.
+ * Each prints one line of what it saw and exits 0 when the fact holds, or
+ * 1 with a message saying what it saw instead.  The rules of mapping
+ * (bounds, MAP_PRIVATE, mremap) are memdev_maprules.c; the two ways of
+ * building page tables, side by side, memdev_faults.c.
+ *
+ * The tests (tests/17-memdev.bats) run these inside the QEMU guest through
+ * driver-lab/guest-checks.sh.  A session there:
+ *   # memdev_check share /dev/memdev1
+ *   pread saw "stored through the mapping"; the mapping saw "stored by pwrite"
+ *   # memdev_check busy /dev/memdev0 memdev
+ *   open: refcnt 2; mapped, fd closed: refcnt 2; delete_module: EAGAIN; ...
+ *
+ * Each check opens DEV itself, so the order does not matter, except that
+ * they leave data in the buffer ("zeroed" runs first after loading) and
+ * that "busy" unloads the module.  See mmap(2), fork(2), delete_module(2).
  */
 #include "shmlabs.h"
 #include "memdev.h"
+#include "memdev_facts.h"
 
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,84 +43,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define USAGE "CHECK DEVICE [DEVICE2|MODULE]  (see the source for the checks)"
-
-static size_t pg; /* the page size */
-
-/* ---- helpers -------------------------------------------------------- */
-
-/* What the check saw, printed as one line when it passes. */
-static char seen[1024];
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	size_t used = strlen(seen);
-	va_list ap;
-
-	if (used && used < sizeof(seen) - 2) {
-		strcat(seen, "; ");
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(seen + used, sizeof(seen) - used, fmt, ap);
-	va_end(ap);
-}
-
-static int open_dev(const char *dev, int flags)
-{
-	return CHK(open(dev, flags), "open", dev);
-}
-
-/* The buffer size: lseek to the end (the driver's llseek allows SEEK_END). */
-static size_t dev_size(int fd, const char *dev)
-{
-	off_t end = CHK(lseek(fd, 0, SEEK_END), "lseek", dev);
-
-	CHK(lseek(fd, 0, SEEK_SET), "lseek", dev);
-	if (end <= 0 || end % (off_t)pg != 0)
-		fail("%s: size %lld is not a whole number of pages", dev,
-		     (long long)end);
-	return (size_t)end;
-}
-
-static char *map_dev(int fd, const char *dev, size_t len, off_t off, int prot)
-{
-	return CHK_MAP(mmap(NULL, len, prot, MAP_SHARED, fd, off), "mmap", dev);
-}
-
-/* mmap(len, off, prot, flags) must fail with errno WANT. */
-static void expect_map_error(int fd, const char *dev, size_t len, off_t off,
-			     int prot, int flags, int want, const char *what)
-{
-	void *p = mmap(NULL, len, prot, flags, fd, off);
-
-	if (p != MAP_FAILED) {
-		munmap(p, len);
-		fail("%s: mmap(%s) succeeded (length %zu, offset %lld): "
-		     "expected %s",
-		     dev, what, len, (long long)off, errno_name(want));
-	}
-	if (errno != want)
-		fail("%s: mmap(%s): expected %s, got %s", dev, what,
-		     errno_name(want), errno_name(errno));
-	note("%s: %s", what, errno_name(errno));
-}
-
-/* Fork; the child runs FN(ARG) and exits with its result.  Returns the
- * child's wait status. */
-static int in_child(int (*fn)(void *), void *arg)
-{
-	int status;
-	pid_t pid = CHK(fork(), "fork", NULL);
-
-	if (pid == 0)
-		_exit(fn(arg));
-	CHK(waitpid(pid, &status, 0), "waitpid", NULL);
-	return status;
-}
-
-/* ---- the checks ----------------------------------------------------- */
+#define USAGE \
+	"zeroed|share|fork|rw|kwriter DEVICE | separate DEVICE0 DEVICE1 | busy DEVICE MODULE"
 
 static void check_zeroed(const char *dev)
 {
@@ -258,181 +183,6 @@ static void check_rw(const char *dev)
 	CHK(close(fd), "close", dev);
 }
 
-static void check_bounds(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-	size_t size = dev_size(fd, dev);
-	int rw = PROT_READ | PROT_WRITE;
-
-	note("buffer %zu bytes", size);
-	/* Seed bug: the seed's driver mapped all three, and with them
-	 * whatever physical memory follows its buffer. */
-	expect_map_error(fd, dev, size + pg, 0, rw, MAP_SHARED, EINVAL,
-			 "length > buffer");
-	expect_map_error(fd, dev, pg, (off_t)size, rw, MAP_SHARED, EINVAL,
-			 "offset = end");
-	expect_map_error(fd, dev, 2 * pg, (off_t)(size - pg), rw, MAP_SHARED,
-			 EINVAL, "offset + length > end");
-	CHK(close(fd), "close", dev);
-}
-
-static void check_pgoff(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-	size_t size = dev_size(fd, dev), npages = size / pg;
-	char tag[32];
-
-	if (npages < 2)
-		fail("%s: load the module with pages=2 or more", dev);
-	/* Label every page through write(2)... */
-	for (size_t k = 0; k < npages; k++) {
-		int len = snprintf(tag, sizeof(tag), "page %zu", k);
-
-		CHK(pwrite(fd, tag, (size_t)len + 1, (off_t)(k * pg)), "pwrite",
-		    dev);
-	}
-	/* ...then map each page alone, by its offset, and read the label. */
-	for (size_t k = 0; k < npages; k++) {
-		char *p = map_dev(fd, dev, pg, (off_t)(k * pg), PROT_READ);
-
-		snprintf(tag, sizeof(tag), "page %zu", k);
-		if (strcmp(p, tag) != 0)
-			fail("%s: the mapping at offset %zu starts with "
-			     "\"%.20s\", expected \"%s\"",
-			     dev, k * pg, p, tag);
-		CHK(munmap(p, pg), "munmap", dev);
-	}
-	note("offset k*%zu mapped the page labelled \"page k\" for k = 0..%zu",
-	     pg, npages - 1);
-	CHK(close(fd), "close", dev);
-}
-
-static int child_store_readonly(void *arg)
-{
-	volatile char *p = arg;
-
-	p[0] = 'x'; /* must die of SIGSEGV here */
-	return 0;
-}
-
-static void check_protread(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-	char *p = map_dev(fd, dev, pg, 0, PROT_READ);
-	int status;
-
-	/* In a child, so the expected SIGSEGV kills only the child. */
-	status = in_child(child_store_readonly, p);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
-		fail("%s: a store into a PROT_READ mapping: expected SIGSEGV, "
-		     "child status 0x%x",
-		     dev, status);
-	note("a child's store into the PROT_READ mapping: killed by %s",
-	     sigabbrev_np(WTERMSIG(status)));
-	CHK(munmap(p, pg), "munmap", dev);
-	CHK(close(fd), "close", dev);
-}
-
-static void check_rdonly(const char *dev)
-{
-	int fd = open_dev(dev, O_RDONLY);
-	char *p;
-
-	/* The core of mmap(2) checks the open mode before the driver runs. */
-	expect_map_error(fd, dev, pg, 0, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 EACCES, "O_RDONLY, PROT_WRITE|MAP_SHARED");
-	/* A read-only shared mapping is fine, but can never become writable:
-	 * the kernel cleared VM_MAYWRITE. */
-	p = map_dev(fd, dev, pg, 0, PROT_READ);
-	note("O_RDONLY, PROT_READ|MAP_SHARED: mapped");
-	if (mprotect(p, pg, PROT_READ | PROT_WRITE) != -1 || errno != EACCES)
-		fail("%s: mprotect(PROT_WRITE) of a read-only fd's mapping: "
-		     "expected EACCES, got %s",
-		     dev, errno_name(errno));
-	note("then mprotect(PROT_WRITE): EACCES");
-	CHK(munmap(p, pg), "munmap", dev);
-	CHK(close(fd), "close", dev);
-}
-
-static void check_mremap(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-	size_t size = dev_size(fd, dev);
-	char *p = map_dev(fd, dev, pg, 0, PROT_READ | PROT_WRITE);
-	void *q;
-
-	if (size < 2 * pg)
-		fail("%s: load the module with pages=2 or more", dev);
-	/* Growing would need pages the driver never mapped: remap_pfn_range()
-	 * set VM_DONTEXPAND | VM_PFNMAP, and mremap(2) refuses with EFAULT,
-	 * even though the buffer has a second page. */
-	q = mremap(p, pg, 2 * pg, 0);
-	if (q != MAP_FAILED)
-		fail("%s: mremap grew the mapping in place", dev);
-	note("mremap grow in place: %s", errno_name(errno));
-	q = mremap(p, pg, 2 * pg, MREMAP_MAYMOVE);
-	if (q != MAP_FAILED)
-		fail("%s: mremap(MREMAP_MAYMOVE) grew the mapping", dev);
-	note("mremap grow, may move: %s", errno_name(errno));
-	if (errno != EFAULT)
-		fail("%s: expected EFAULT, got %s", dev, errno_name(errno));
-	CHK(munmap(p, pg), "munmap", dev);
-	CHK(close(fd), "close", dev);
-}
-
-static void check_private(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-
-	/* The driver refuses copy-on-write mappings (see memdev_mmap). */
-	expect_map_error(fd, dev, pg, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-			 EINVAL, "MAP_PRIVATE read-write");
-	expect_map_error(fd, dev, pg, 0, PROT_READ, MAP_PRIVATE, EINVAL,
-			 "MAP_PRIVATE read-only");
-	CHK(close(fd), "close", dev);
-}
-
-/* Print the /proc/self/maps line of the mapping that starts at P. */
-static void maps_line(const char *dev, const void *p)
-{
-	static const char path[] = "/proc/self/maps";
-	char want[32], *line = NULL;
-	size_t cap = 0;
-	FILE *maps = fopen(path, "r");
-	int found = 0;
-
-	if (!maps)
-		die("fopen", path);
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
-	while (getline(&line, &cap, maps) != -1) {
-		if (strncmp(line, want, strlen(want)) != 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		note("maps: %s", line);
-		found = 1;
-		if (!strstr(line, dev))
-			fail("%s: the line names another file: %s", dev, line);
-	}
-	free(line);
-	fclose(maps);
-	if (!found)
-		fail("%s: no line for %p in %s", dev, p, path);
-}
-
-static void check_maps(const char *dev)
-{
-	int fd = open_dev(dev, O_RDWR);
-	size_t size = dev_size(fd, dev);
-	char *p = map_dev(fd, dev, size, 0, PROT_READ | PROT_WRITE);
-
-	/* The bats test reads the printed line: "rw-s 00000000 ... DEV".
-	 * The offset column is the file offset we asked for, never the
-	 * buffer's physical address. */
-	maps_line(dev, p);
-	CHK(munmap(p, size), "munmap", dev);
-	CHK(close(fd), "close", dev);
-}
-
 /*
  * The kernel-side writer, watched.  The parent asks the driver to bump a
  * counter in the buffer (ioctl); the child only reads its mapping - no
@@ -466,8 +216,7 @@ static int child_watch(void *arg)
 		last = v;
 		__atomic_store_n(ack, v, __ATOMIC_RELEASE);
 	}
-	printf("child, reading only its mapping: saw %u new values, "
-	       "the last %llu, %u skipped\n",
+	printf("child, reading only its mapping: saw %u new values, the last %llu, %u skipped\n",
 	       changes, (unsigned long long)last, skipped);
 	return changes == KW_BUMPS && skipped == 0 ? 0 : 1;
 }
@@ -495,8 +244,7 @@ static void check_kwriter(const char *dev)
 	CHK(waitpid(pid, &status, 0), "waitpid", NULL);
 	alarm(0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail("%s: the polling child did not see every value (status "
-		     "0x%x)",
+		fail("%s: the polling child did not see every value (status 0x%x)",
 		     dev, status);
 	note("%d MEMDEV_IOC_BUMP calls", KW_BUMPS);
 	CHK(pread(fd, &via_read, sizeof(via_read), KW_OFF), "pread", dev);
@@ -571,46 +319,34 @@ int main(int argc, char **argv)
 	const char *check, *dev;
 
 	lab_init(argc, argv);
+	facts_init();
 	if (argc < 3)
 		usage_error(USAGE, "need a check and a device");
 	check = argv[1];
 	dev = argv[2];
-	pg = (size_t)sysconf(_SC_PAGESIZE);
-
 	if (strcmp(check, "separate") == 0 || strcmp(check, "busy") == 0) {
 		if (argc != 4)
 			usage_error(USAGE, "this check takes two arguments");
-		if (check[0] == 's')
-			check_separate(dev, argv[3]);
-		else
-			check_busy(dev, argv[3]);
-	} else {
-		static const struct {
-			const char *name;
-			void (*fn)(const char *);
-		} checks[] = {
-			{ "zeroed", check_zeroed },
-			{ "share", check_share },
-			{ "fork", check_fork },
-			{ "rw", check_rw },
-			{ "bounds", check_bounds },
-			{ "pgoff", check_pgoff },
-			{ "protread", check_protread },
-			{ "rdonly", check_rdonly },
-			{ "mremap", check_mremap },
-			{ "private", check_private },
-			{ "maps", check_maps },
-			{ "kwriter", check_kwriter },
-		};
-		size_t i = 0;
-
-		if (argc != 3)
-			usage_error(USAGE, "this check takes one device");
-		while (strcmp(check, checks[i].name) != 0)
-			if (++i == sizeof(checks) / sizeof(checks[0]))
-				usage_error(USAGE, "unknown check");
-		checks[i].fn(dev);
+	} else if (argc != 3) {
+		usage_error(USAGE, "this check takes one device");
 	}
-	printf("%s\n", seen);
+
+	if (strcmp(check, "zeroed") == 0)
+		check_zeroed(dev);
+	else if (strcmp(check, "share") == 0)
+		check_share(dev);
+	else if (strcmp(check, "fork") == 0)
+		check_fork(dev);
+	else if (strcmp(check, "separate") == 0)
+		check_separate(dev, argv[3]);
+	else if (strcmp(check, "rw") == 0)
+		check_rw(dev);
+	else if (strcmp(check, "kwriter") == 0)
+		check_kwriter(dev);
+	else if (strcmp(check, "busy") == 0)
+		check_busy(dev, argv[3]);
+	else
+		usage_error(USAGE, "unknown check");
+	facts_print();
 	return 0;
 }

@@ -16,11 +16,7 @@
  *      closing question): the VMA keeps its own reference to the file;
  *   6. munmap(2).
  *
- * Seed bugs in the seed's test: it called malloc, memset, strcpy without
- * <stdlib.h> and <string.h>; checked neither open() nor mmap() (a failed
- * mmap returns MAP_FAILED, and strcpy into it crashes); used sleep() where
- * nothing needed waiting for; and mapped 100 bytes, which mmap(2) silently
- * rounds up to a whole page.
+ * Seed bug: unchecked open/mmap, missing headers, sleep (guide, lab 17).
  *
  * What to observe: right after loading, the whole buffer reads 0 (a
  * second run finds the first run's bytes: the buffer belongs to the
@@ -42,22 +38,13 @@
 
 #define COUNTER_OFF 256 /* byte offset of the counter the driver bumps */
 
-/* Print our own /proc/self/maps line for the mapping at P. */
+/* Print our own /proc/self/maps line for the mapping at P (proc(5)). */
 static void show_maps_line(const void *p)
 {
-	static const char path[] = "/proc/self/maps";
-	char want[32], *line = NULL;
-	size_t cap = 0;
-	FILE *maps = fopen(path, "r");
+	char line[256];
 
-	if (!maps)
-		die("fopen", path);
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
-	while (getline(&line, &cap, maps) != -1)
-		if (strncmp(line, want, strlen(want)) == 0)
-			printf("  %s: %s", path, line);
-	free(line);
-	fclose(maps);
+	if (maps_find(p, line, sizeof(line)))
+		printf("  /proc/self/maps: %s\n", line);
 }
 
 int main(int argc, char **argv)
@@ -90,13 +77,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < size; i++)
 		nonzero += p[i] != 0;
 	if (nonzero == 0)
-		printf("  all %zu bytes are 0: the driver zeroed its pages "
-		       "(__GFP_ZERO)\n",
+		printf("  all %zu bytes are 0: the driver zeroed its pages (__GFP_ZERO)\n",
 		       size);
 	else
-		printf("  %zu of %zu bytes are not 0: left by an earlier "
-		       "program (the buffer lives\n  as long as the module, "
-		       "not as long as a mapping)\n",
+		printf("  %zu of %zu bytes are not 0: left by an earlier program (the buffer lives as long as the module, not as long as a mapping)\n",
 		       nonzero, size);
 
 	/* 2. User space stores, the kernel reads. */
