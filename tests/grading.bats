@@ -332,7 +332,7 @@ EOF
 	(cd "$ag/source" && unzip -q "$BATS_TEST_TMPDIR/dist/gradescope.zip")
 	assert_file_exists "$ag/source/setup.sh"
 	assert_file_exists "$ag/source/run_autograder"
-	run grep -rl 'BEGIN EXERCISE' "$ag/source"
+	run grep -rlE 'BEGIN EXERCIS[E]' "$ag/source"
 	assert_failure 1
 	cp "$ROOT/$EX_FILE" "$ag/submission/$EX_FILE"
 	chmod -R a+rX "$ag"
