@@ -28,7 +28,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Icommon -MMD -MP
 LABS := $(sort $(patsubst labs/%/lab.mk,%,$(wildcard labs/*/lab.mk)))
 num   = $(firstword $(subst -, ,$(1)))
 
-.PHONY: all list help test test-tools clean clean-ipc lint handout grade driver lab-17
+.PHONY: all list help test test-tools clean clean-ipc lint handout grade gradescope driver lab-17
 all:
 
 # ---- one block of rules per lab ------------------------------------------
@@ -88,6 +88,7 @@ help:
 	@echo 'make clean-ipc     remove leftover shm/sem/mq/SysV objects of this suite'
 	@echo 'make handout       the student tree in dist/handout/ and a tarball'
 	@echo 'make grade [LAB=N] run the suite with points: Score X/Y, TAP and JUnit'
+	@echo 'make gradescope    the Gradescope autograder bundle: dist/gradescope.zip'
 	@echo 'make test-tools    test the instructor tooling (handout, grade)'
 
 # ---- tests ----------------------------------------------------------------
@@ -106,7 +107,7 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 test-tools: all
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	SHMLABS_BUILD=$(abspath $(BUILD)) BATS_FLAGS='$(BATS_FLAGS)' \
-		scripts/run-tests tests/instructor.bats
+		scripts/run-tests tests/instructor.bats tests/grading.bats
 
 # ---- housekeeping ---------------------------------------------------------
 clean:
@@ -131,3 +132,6 @@ handout:
 
 grade:
 	@scripts/grade $(if $(LAB),--lab $(LAB))
+
+gradescope:
+	@scripts/gradescope/make-bundle

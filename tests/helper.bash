@@ -36,12 +36,13 @@ LAB=$(basename "$BATS_TEST_FILENAME" .bats)
 prog() {
 	local p=$1
 	shift
-	timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$p" "$@"
+	# 3>&- : fd 3 is bats's result stream; a program under test never gets it.
+	timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$p" "$@" 3>&-
 }
 
 # uprog NAME ARGS... : the lab program NAME as an ordinary user (nobody when
 # root: root's capabilities would bypass every permission check), under timeout.
-uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$1" "${@:2}"; }
+uprog() { unprivileged timeout -k 2 "$TIMEOUT" "$BUILD/${PROG_LAB:-$LAB}/$1" "${@:2}" 3>&-; }
 
 # bg_start NAME ARGS... : start the lab program NAME in the background, its
 # stdin and stdout (with stderr) on FIFOs, and read its first line into
@@ -98,18 +99,22 @@ ipc_leftovers() {
 }
 
 # A per-test time limit (scripts/grade sets SHMLABS_TEST_TIMEOUT): a test that
-# runs longer is killed, with its children, and counts as failed.
+# runs longer is killed, with its children, and counts as failed.  One
+# background process per test (a subshell that waits for `sleep`); stopping it
+# is one kill, not a scan of every process.
 watchdog_start() {
 	[ -n "${SHMLABS_TEST_TIMEOUT:-}" ] || return 0
 	local me=$BASHPID limit=$SHMLABS_TEST_TIMEOUT
 	WATCHDOG_PIDFILE=$BATS_TEST_TMPDIR/.watchdog
 	# Started from a subshell, so it is not the test shell's child: a bare
-	# `wait` in a test does not wait for it.
+	# `wait` in a test does not wait for it.  It keeps no bats file open.
 	(
 		(
-			exec 2>/dev/null
+			exec 2>/dev/null </dev/null >/dev/null
+			# $! is the sleep as soon as it exists (and unset before).
+			trap 'kill $! 2>/dev/null; exit 0' TERM
 			sleep "$limit" &
-			wait $!
+			wait $! || exit 0
 			echo "# watchdog: test exceeded ${limit}s" >&3
 			pkill -KILL -P "$me"
 			kill -TERM "$me"
@@ -120,13 +125,16 @@ watchdog_start() {
 watchdog_stop() {
 	local pid
 	[ -n "${WATCHDOG_PIDFILE:-}" ] && [ -f "$WATCHDOG_PIDFILE" ] || return 0
-	pid=$(cat "$WATCHDOG_PIDFILE")
+	pid=$(<"$WATCHDOG_PIDFILE")
 	rm -f "$WATCHDOG_PIDFILE"
-	[ -n "$pid" ] || return 0
-	pkill -P "$pid" 2>/dev/null
-	kill "$pid" 2>/dev/null
+	[ -z "$pid" ] || kill "$pid" 2>/dev/null
 	return 0
 }
+
+# unpriv_dir: the world-readable folder where `unprivileged` copies programs
+# for this test.  Its name follows from the test's prefix, so teardown finds
+# it even when `run` (a subshell) created it.
+unpriv_dir() { echo "/tmp/shmlabs-unpriv.$SHMLABS_PREFIX"; }
 
 common_setup() {
 	watchdog_start
@@ -139,8 +147,7 @@ common_setup() {
 common_teardown() {
 	local left
 	watchdog_stop
-	[ -z "${UNPRIV_DIR:-}" ] || rm -rf "$UNPRIV_DIR"
-	UNPRIV_DIR=
+	rm -rf "$(unpriv_dir)"
 	left=$(ipc_leftovers)
 	if [ -n "$left" ]; then
 		"$ROOT/scripts/clean-ipc" "$SHMLABS_PREFIX" >/dev/null 2>&1 || true
@@ -175,17 +182,19 @@ unprivileged() {
 		"$@"
 		return
 	fi
-	local args=() a
+	local args=() a d
+	d=$(unpriv_dir)
 	for a in "$@"; do
 		if [[ $a == "$BUILD"/* && -f $a && -x $a ]]; then
-			if [ -z "${UNPRIV_DIR:-}" ]; then
-				UNPRIV_DIR=$(mktemp -d /tmp/shmlabs-unpriv.XXXXXX)
-				chmod 755 "$UNPRIV_DIR"
+			# mkdir, not mkdir -p: a name planted in /tmp by someone else
+			# (a file, a link, a folder of another user) is refused.
+			if [ ! -d "$d" ] || [ -L "$d" ] || [ ! -O "$d" ]; then
+				mkdir -m 755 "$d" || fail "unprivileged: cannot make $d"
 			fi
-			mkdir -p "$UNPRIV_DIR/$(dirname "${a#"$BUILD"/}")"
-			cp -p "$a" "$UNPRIV_DIR/${a#"$BUILD"/}"
-			chmod -R a+rX "$UNPRIV_DIR"
-			a=$UNPRIV_DIR/${a#"$BUILD"/}
+			mkdir -p "$d/$(dirname "${a#"$BUILD"/}")"
+			cp -p "$a" "$d/${a#"$BUILD"/}"
+			chmod -R a+rX "$d"
+			a=$d/${a#"$BUILD"/}
 		fi
 		args+=("$a")
 	done
