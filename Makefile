@@ -28,7 +28,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Icommon -MMD -MP
 LABS := $(sort $(patsubst labs/%/lab.mk,%,$(wildcard labs/*/lab.mk)))
 num   = $(firstword $(subst -, ,$(1)))
 
-.PHONY: all list help test test-tools clean clean-ipc lint handout grade driver lab-17 todo submit
+.PHONY: all list help test clean clean-ipc lint grade driver lab-17 todo submit
 all:
 
 # ---- one block of rules per lab ------------------------------------------
@@ -114,6 +114,8 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 
 # BEGIN INSTRUCTOR ONLY
 # The instructor tooling (handout, grade): slow, as it grades whole trees.
+# (Instructor-only parts of this Makefile are left out of the student tree.)
+.PHONY: test-tools
 test-tools: all
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	SHMLABS_BUILD=$(abspath $(BUILD)) BATS_FLAGS='$(BATS_FLAGS)' \
@@ -138,6 +140,7 @@ lint:
 	clang-format --dry-run --Werror $(USER_SOURCES)
 
 # BEGIN INSTRUCTOR ONLY
+.PHONY: handout
 handout:
 	@scripts/handout
 
