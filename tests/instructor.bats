@@ -220,6 +220,39 @@ strip_tree() {
 	assert_output "LAB_GUIDE.md (exercise 1.1): the hint of 1.1 quotes its solution: (int)(x*x)+square_bias(found_it)"
 }
 
+@test "audit: a test that needs wording only the solution prints is reported" {
+	local t
+	t=$(exercise_tree)
+	cd "$t"
+	mkdir tests
+	sed -i 's/^\tbool found_it = false;/\tprintf("squared: done %d\\n", x);\n\tputs("the shared name");\n&/' labs/01-a/a.c
+	# (T stands for @test: bats would rewrite a literal one in this file)
+	sed 's/^T /@test /' >tests/01-a.bats <<'EOF'
+# bats test_tags=points:2,exercise:1-1
+T "square" {
+	run prog a
+	assert_line "the shared name"
+	assert_line --regexp "^squared: done [0-9]+$"
+}
+T "untagged" {
+	assert_line "squared: done 4"
+}
+EOF
+	run "$ROOT/scripts/exercises" audit labs/01-a/a.c
+	assert_failure 1
+	assert_output 'tests/01-a.bats:2: "square" (exercise 1.1) needs "squared: done", which only the solution prints'
+	# quoted in the exercise text, it is fine
+	sed -i 's/never negative\./never negative. Print "squared: done N"./' labs/01-a/a.c
+	run "$ROOT/scripts/exercises" audit labs/01-a/a.c
+	assert_success
+}
+
+@test "audit: no exercise-tagged test needs wording only the solution prints" {
+	run bash -c "cd '$ROOT' && scripts/exercises audit"
+	assert_success
+	assert_output ""
+}
+
 @test "no exercise text (TODO or guide) quotes its solution" {
 	run bash -c "cd '$ROOT' && scripts/exercises hints LAB_GUIDE.md"
 	assert_success
