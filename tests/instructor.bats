@@ -189,23 +189,25 @@ strip_tree() {
 	(cd "$ROOT" && git ls-files -co --exclude-standard -z |
 		xargs -0 cp --parents -t "$tree")
 	cd "$tree" && git init -q && git add -A
+	# a secret of some exercise: into the guide, and into another lab's source
 	line=$(scripts/exercises secrets | head -n 1)
 	[ -n "$line" ] || fail "no secret solution line"
-	printf '\n%s\n' "$line" >>LAB_GUIDE.md
-	run scripts/handout --out "$BATS_TEST_TMPDIR/d"
-	assert_failure 1
-	assert_output --partial "solution text leaks"
-	assert_line --regexp "^LAB_GUIDE.md:[0-9]+: \(exercise [0-9.]+\) "
-	# The same line in a C file of another lab.
-	id=$(sed -n 's/^LAB_GUIDE.md:.*(exercise \([0-9.]*\)).*/\1/p' <<<"$output" | head -n 1)
-	src=$(scripts/exercises list | awk -F'\t' -v id="$id" '$1 == id {print $2; exit}')
+	mkdir "$BATS_TEST_TMPDIR/probe"
+	echo "$line" >"$BATS_TEST_TMPDIR/probe/x"
+	id=$(scripts/exercises leaks "$BATS_TEST_TMPDIR/probe" | sed -n 's/^x:1: (exercise \([0-9.]*\)) .*/\1/p')
+	src=$(scripts/exercises list | awk -F'\t' -v id="$id" '$1 == id { print $2; exit }')
 	src=${src%%:*}
+	[ -n "$src" ] || fail "no exercise has the line '$line'"
 	other=$(git ls-files 'labs/*.c' | grep -v "^${src%/*}/" | head -n 1)
-	git checkout -q LAB_GUIDE.md
+	printf '\n%s\n' "$line" >>LAB_GUIDE.md
 	printf '/* %s */\n' "$line" >>"$other"
 	run scripts/handout --out "$BATS_TEST_TMPDIR/d"
 	assert_failure 1
-	assert_line --regexp "^$other:[0-9]+: \(exercise $id\) "
+	assert_output --partial "solution text leaks"
+	# (line numbers are the student tree's: its files are shorter)
+	local report=$output
+	run bash -c 'grep -F -- "$1" | grep -F -- "$2" | cut -d: -f1 | sort' - "(exercise $id) " "$line" <<<"$report"
+	assert_output "$(printf '%s\n' LAB_GUIDE.md "$other" | sort)"
 }
 
 @test "hints: an exercise text that quotes its solution is reported" {
