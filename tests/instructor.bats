@@ -504,7 +504,7 @@ EOF
 
 # demo_ends N: on the untouched handout, `make lab-N` ends by itself within
 # 60 s (the build before it is not timed), successfully, and names the
-# exercise it is missing.
+# exercise it is missing and what the rest of the demo would have shown.
 demo_ends() {
 	local n=$1
 	[ -d "$H" ] || fail "no student tree"
@@ -522,7 +522,9 @@ demo_ends() {
 	run timeout -k 5 60 make -C "$H" --no-print-directory -s BUILD="$OUT/hbuild" "lab-$n" </dev/null
 	case $status in 124 | 137) fail "make lab-$n did not end within 60 s; its output ended with: ${output: -1500}" ;; esac
 	assert_success
+	# demo-lib's exercise_done: which exercise, and what the rest would show
 	assert_output --regexp "Exercise $n\.[0-9]+ is not done yet"
+	assert_output --partial "the rest of this demo shows"
 }
 
 @test "handout demo lab-1 ends within 60 s and names its missing exercise" { demo_ends 1; }
