@@ -28,7 +28,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Icommon -MMD -MP
 LABS := $(sort $(patsubst labs/%/lab.mk,%,$(wildcard labs/*/lab.mk)))
 num   = $(firstword $(subst -, ,$(1)))
 
-.PHONY: all list help test test-tools clean clean-ipc lint handout grade gradescope driver lab-17
+.PHONY: all list help test clean clean-ipc lint grade driver lab-17 todo submit
 all:
 
 # ---- one block of rules per lab ------------------------------------------
@@ -86,10 +86,21 @@ help:
 	@echo 'make lint          cppcheck and the clang-format check'
 	@echo 'make clean         remove build/ and dist/'
 	@echo 'make clean-ipc     remove leftover shm/sem/mq/SysV objects of this suite'
+	@echo 'make todo          the exercises still to do: file:line, points, tests'
+	@echo 'make grade [LAB=N] run the suite with points: Score X/Y, reports in $(BUILD)/grade/'
+	@echo 'make submit        pack your exercise files and ANSWERS.md into dist/submission-USER.tar.gz'
+# BEGIN INSTRUCTOR ONLY
 	@echo 'make handout       the student tree in dist/handout/ and a tarball'
-	@echo 'make grade [LAB=N] run the suite with points: Score X/Y, TAP and JUnit'
 	@echo 'make gradescope    the Gradescope autograder bundle: dist/gradescope.zip'
 	@echo 'make test-tools    test the instructor tooling (handout, grade)'
+# END INSTRUCTOR ONLY
+
+# The exercises left to do, and the hand-in (scripts/todo, scripts/submit).
+todo:
+	@scripts/todo
+
+submit:
+	@scripts/submit
 
 # ---- tests ----------------------------------------------------------------
 LAB_DIR    = $(if $(LAB),$(filter $(shell printf %02d $(LAB))-%,$(LABS)))
@@ -103,11 +114,15 @@ test: $(if $(LAB),$(BINS_$(LAB_DIR)),all $(BUILD)/common/common_selftest)
 	SHMLABS_BUILD=$(abspath $(BUILD)) SHMLABS_SANITIZE=$(SANITIZE) VM_KERNEL=$(VM_KERNEL) \
 		BATS_FLAGS='$(BATS_FLAGS)' scripts/run-tests $(TEST_FILES)
 
+# BEGIN INSTRUCTOR ONLY
 # The instructor tooling (handout, grade): slow, as it grades whole trees.
+# (Instructor-only parts of this Makefile are left out of the student tree.)
+.PHONY: test-tools
 test-tools: all
 	@scripts/setup --check >/dev/null 2>&1 || scripts/setup
 	SHMLABS_BUILD=$(abspath $(BUILD)) BATS_FLAGS='$(BATS_FLAGS)' \
 		scripts/run-tests tests/instructor.bats tests/grading.bats
+# END INSTRUCTOR ONLY
 
 # ---- housekeeping ---------------------------------------------------------
 clean:
@@ -127,11 +142,19 @@ lint:
 		--suppress=missingIncludeSystem $(USER_SOURCES)
 	clang-format --dry-run --Werror $(USER_SOURCES)
 
+# BEGIN INSTRUCTOR ONLY
+.PHONY: handout
 handout:
 	@scripts/handout
 
+# END INSTRUCTOR ONLY
+# `make grade LAB=N` reports into $(BUILD)/grade/lab-N/, so it never replaces
+# the reports of a full `make grade` in $(BUILD)/grade/.
 grade:
-	@scripts/grade $(if $(LAB),--lab $(LAB))
+	@scripts/grade $(if $(LAB),--lab $(LAB) --out $(BUILD)/grade/lab-$(patsubst 0%,%,$(LAB)))
 
+# BEGIN INSTRUCTOR ONLY
+.PHONY: gradescope
 gradescope:
 	@scripts/gradescope/make-bundle
+# END INSTRUCTOR ONLY
