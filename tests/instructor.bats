@@ -69,10 +69,14 @@ handout_copy() {
 	assert_file_not_exists "$H/.handout-exclude"
 	assert_file_not_exists "$H/scripts/handout"
 	assert_file_not_exists "$H/scripts/exercises"
-	assert_file_not_exists "$H/scripts/grade-all"
 	assert_file_not_exists "$H/tests/instructor.bats"
 	# what the student tree needs is there
 	assert_file_exists "$H/scripts/grade"
+	# the GitHub Classroom workflow grades with the handout's own grader
+	assert_file_exists "$H/scripts/grade-all"
+	assert_file_exists "$H/.github/workflows/classroom.yml"
+	assert_file_not_exists "$H/tests/grading.bats"
+	assert_file_not_exists "$H/scripts/gradescope/make-bundle"
 	assert_file_exists "$H/scripts/todo"
 	assert_file_exists "$H/scripts/submit"
 	# every TODO tells the student to delete it once the exercise works
@@ -493,13 +497,13 @@ EOF
 	assert_success
 	assert_file_exists "$subs/grades.csv"
 	run cat "$subs/grades.csv"
-	assert_line --index 0 "submission,01-file-mmap,total,max"
-	local max good empty
+	assert_line --index 0 "submission,01-file-mmap,exercises,exercises_max,base,base_max,total,max,missing,ignored"
+	local max
 	max=$("$ROOT/scripts/grade" --max --lab 1 | cut -d, -f2)
-	good=$(grep '^good,' "$subs/grades.csv")
-	empty=$(grep '^empty,' "$subs/grades.csv")
-	assert_equal "$good" "good,$max,$max,$max"
-	[ "$(cut -d, -f3 <<<"$empty")" -lt "$max" ] || fail "$empty"
+	run awk -F, '$1 == "good" {print $7 "," $8}' "$subs/grades.csv"
+	assert_output "$max,$max"
+	run awk -F, '$1 == "empty" {print $3}' "$subs/grades.csv"
+	assert_output "0"
 }
 
 # demo_ends N: on the untouched handout, `make lab-N` ends by itself within
