@@ -158,10 +158,9 @@ static void follow(const unsigned char *base, uint64_t size, int fd)
 }
 
 /*
- * Is a writer still holding its flock on the log?  Better than
- * kill(pid, 0): a pid can be reused by an unrelated process, and kill()
- * fails with EPERM for another user's process.  writer_pid in the header
- * is only for the messages.
+ * Is a writer still holding its flock on the log?  Better than asking
+ * about writer_pid: a pid can be reused by an unrelated process once the
+ * writer is gone.  writer_pid in the header is only for the messages.
  */
 static bool writer_alive(int fd)
 {

@@ -153,9 +153,9 @@ int sfree(void *ptr)
 		return 0; /* like free(NULL) */
 	/*
 	 * Seed bug: "never p++" is advice munmap does not enforce (guide, lab 8).
-	 * Classic mistake: `munmap(ptr - HEADER, len)` straight away, which
-	 * for a wrong pointer unmaps (or half-unmaps) someone else's memory
-	 * and the program crashes far away, much later.  So check first.
+	 * Classic mistake: unmapping at once whatever the bytes before PTR
+	 * say, which for a wrong pointer unmaps (or half-unmaps) someone
+	 * else's memory, and the program crashes far away, much later.
 	 */
 	if (smalloc_check(ptr)) {
 		errno = EINVAL;
