@@ -12,6 +12,16 @@ zero_node() {
 }
 HEX='[0-9a-f]+'
 
+# devzero_fork: the child's maps line names the very same object as the
+# parent's (same range, same inode): fork copies the layout.
+assert_child_maps_same() {
+	local parent child
+	parent=$(grep '^maps: ' <<<"$output")
+	child=$(grep '^child:  maps: ' <<<"$output")
+	[ -n "$parent" ]
+	assert_equal "child:  $parent" "$child"
+}
+
 # bats test_tags=points:2
 @test "shared /dev/zero: zero-filled, the child sees 41, the parent sees the child's 42, same maps line in both" {
 	run prog devzero_fork shared
@@ -26,11 +36,8 @@ HEX='[0-9a-f]+'
 	# An s mapping of a fresh "/dev/zero (deleted)" object, not of the node...
 	assert_line --regexp "^maps: $HEX-$HEX rw-s 00000000 $HEX:$HEX [0-9]+ +/dev/zero \(deleted\)$"
 	refute_line --regexp "^maps: .* $(zero_node) "
-	# ...and the child's line names the very same object (same range, same inode).
-	local parent child
-	parent=$(grep '^maps: ' <<<"$output")
-	child=$(grep '^child:  maps: ' <<<"$output")
-	assert_equal "child:  $parent" "$child"
+	# ...and the child's line names the very same object.
+	assert_child_maps_same
 }
 
 # bats test_tags=points:2
@@ -45,10 +52,7 @@ HEX='[0-9a-f]+'
 	# The written page is anonymous memory, whatever the maps line says.
 	assert_line --regexp '^smaps: Anonymous: [1-9][0-9]* kB after writing one page'
 	assert_line --regexp "^maps: $HEX-$HEX rw-p 00000000 $(zero_node) +/dev/zero$"
-	local parent child
-	parent=$(grep '^maps: ' <<<"$output")
-	child=$(grep '^child:  maps: ' <<<"$output")
-	assert_equal "child:  $parent" "$child"
+	assert_child_maps_same
 }
 
 # The block devzero_maps prints for the mapping titled $1 (up to the next "==").

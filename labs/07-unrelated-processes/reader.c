@@ -186,32 +186,33 @@ static bool writer_alive(int fd)
 	/* END EXERCISE */
 }
 
+/* -t SECONDS: a number >= 0, kept as given for the messages. */
+static void timeout_option(const char *arg)
+{
+	char *end;
+	double t;
+
+	errno = 0;
+	t = strtod(arg, &end);
+	if (errno || end == arg || *end || !(t >= 0) || t > 1e6)
+		usage_error(usage_text, "SECONDS must be a number >= 0");
+	timeout_arg = arg;
+	timeout_ms = (int64_t)(t * 1000 + 0.5);
+	if (t > 0 && timeout_ms == 0)
+		timeout_ms = 1; /* 0 would mean "no limit" */
+}
+
 static void options(int argc, char **argv)
 {
-	double t;
-	char *end;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "t:v")) != -1) {
-		switch (opt) {
-		case 't':
-			errno = 0;
-			t = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(t >= 0) ||
-			    t > 1e6)
-				usage_error(usage_text,
-					    "SECONDS must be a number >= 0");
-			timeout_arg = optarg;
-			timeout_ms = (int64_t)(t * 1000 + 0.5);
-			if (t > 0 && timeout_ms == 0)
-				timeout_ms = 1; /* 0 would mean "no limit" */
-			break;
-		case 'v':
+		if (opt == 't')
+			timeout_option(optarg);
+		else if (opt == 'v')
 			verbose = true;
-			break;
-		default:
+		else
 			usage_error(usage_text, NULL);
-		}
 	}
 	if (argc - optind != 1)
 		usage_error(usage_text, NULL);
