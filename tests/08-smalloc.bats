@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
 # tests/08-smalloc.bats - lab 8: smalloc()/sfree() on mmap/munmap, checked
-# by the driver smalloc_test, and used by share_struct.
+# by smalloc_sizes and smalloc_misuse, and used by share_struct.
 bats_require_minimum_version 1.5.0
 load helper
 
 PG=$(getconf PAGESIZE)
 
-# The block of lines smalloc_test prints for one size, checked fact by fact.
+# The block of lines smalloc_sizes prints for one size, checked fact by fact.
 assert_size_facts() {
 	local size=$1 expect=$2 pages=$(($2 / PG))
 	assert_line "== smalloc($size)"
@@ -20,7 +20,7 @@ assert_size_facts() {
 
 # bats test_tags=points:3,exercise:8-2
 @test "sizes 1, page-32, page, 1 MiB: aligned, zero-filled, exact mapping length, unmapped by sfree" {
-	run prog smalloc_test sizes
+	run prog smalloc_sizes
 	assert_success
 	assert_size_facts 1 "$PG"
 	assert_size_facts $((PG - 32)) "$PG"
@@ -31,7 +31,7 @@ assert_size_facts() {
 	run grep -c '^pointer 0x[0-9a-f]*: 16-byte aligned: yes; 32 bytes past a page start: yes$' <<<"$out"
 	assert_output 4
 	# ...a MAP_SHARED anonymous mapping (s flag, "/dev/zero (deleted)")...
-	run grep -cE '^maps: [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ /dev/zero \(deleted\)$' <<<"$out"
+	run grep -cE '^maps: [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/dev/zero \(deleted\)$' <<<"$out"
 	assert_output 4
 	# ...gone after sfree.
 	run grep -c '^sfree: 0; first and last page unmapped (mincore ENOMEM), no maps line: yes$' <<<"$out"
@@ -40,7 +40,7 @@ assert_size_facts() {
 
 # bats test_tags=exercise:8-2
 @test "sizes given on the command line (K/M suffixes), all checks pass" {
-	run prog smalloc_test sizes 100 4065 3K 2M
+	run prog smalloc_sizes 100 4065 3K 2M
 	assert_success
 	assert_size_facts 100 "$PG"
 	assert_size_facts 4065 $(((4065 + 32 + PG - 1) / PG * PG))
@@ -52,7 +52,7 @@ assert_size_facts() {
 
 # bats test_tags=points:3,exercise:8-1,exercise:8-2
 @test "misuse: sfree refuses p+1, p+16, the page start, heap and forged pointers, a double sfree" {
-	run prog smalloc_test misuse
+	run prog smalloc_misuse
 	assert_success
 	assert_line 'sfree(NULL): 0, errno untouched (does nothing, like free(NULL))'
 	local l
@@ -69,7 +69,7 @@ assert_size_facts() {
 }
 
 @test "misuse: smalloc(0) fails with EINVAL, smalloc(SIZE_MAX) with ENOMEM (no overflow); sfree(NULL) is a no-op" {
-	run prog smalloc_test misuse
+	run prog smalloc_misuse
 	assert_line 'smalloc(0): NULL, EINVAL'
 	assert_line 'smalloc(SIZE_MAX): NULL, ENOMEM'
 	assert_line 'sfree(NULL): 0, errno untouched (does nothing, like free(NULL))'
@@ -99,20 +99,21 @@ assert_size_facts() {
 	assert_line 'parent: sum of squares = 89440 (expected n(n+1)(2n+1)/6 = 89440)'
 }
 
-@test "usage: no args, unknown command, bad sizes, extra args -> exit 2" {
-	run prog smalloc_test
+@test "usage: unknown option, bad sizes, extra args -> exit 2" {
+	run prog smalloc_sizes --bogus
 	assert_usage
-	run prog smalloc_test bogus
+	run prog smalloc_misuse bogus
 	assert_usage
-	run prog smalloc_test --bogus
-	assert_usage
-	run prog smalloc_test misuse extra
+	run prog smalloc_misuse --bogus
 	assert_usage
 	local s
 	for s in 0 abc 65M -1 12x ''; do
-		run prog smalloc_test sizes "$s"
+		run prog smalloc_sizes "$s"
 		assert_usage
 	done
+	run prog smalloc_sizes 100 0
+	assert_usage
+	refute_line --partial '== smalloc'
 	run prog share_struct
 	assert_usage
 	run prog share_struct --bogus

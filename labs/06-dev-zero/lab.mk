@@ -1,2 +1,2 @@
 TITLE := /dev/zero: shared and private mappings, fork, and what /proc/self/maps shows
-PROGS := devzero
+PROGS := devzero_fork devzero_twice devzero_maps

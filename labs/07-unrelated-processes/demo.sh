@@ -6,6 +6,12 @@
 B=$(labbin 07-unrelated-processes)
 log=$TMPDIR/messages.log
 
+step "A reader alone never hangs"
+say "Nobody creates this log: the reader waits for it (inotify on the directory," \
+	"no polling), but only as long as -t allows, then says so and exits 1."
+show "$B/reader" -t 1 "$TMPDIR/nobody.log" || say "(reader exit status $?)"
+
+exercise_done 7.1 "a writer and a reader, started separately, exchanging messages through the file" || exit 0
 step "Start the reader first: it waits for the file to appear"
 say "The reader is started on its own, in the background.  It arms an inotify" \
 	"watch on the directory and waits (with a timeout) for messages.log."
@@ -36,6 +42,10 @@ show od -A d -t x1z -N 144 "$log"
 say "A reader started now replays every message:"
 show "$B/reader" "$log"
 
+exercise_done 7.2 "the reader noticing, within 200 ms, that the writer was killed" || {
+	rm "$log"
+	exit 0
+}
 step "A writer that dies does not hang the reader"
 say "This writer reads messages from a pipe (a FIFO) that the demo writes to." \
 	"After two messages, we kill -9 the writer, as if it crashed.  The reader" \

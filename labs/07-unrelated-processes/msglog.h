@@ -6,12 +6,8 @@
  * through fork(); they have to meet at a NAME.  Here the name is an
  * ordinary file: both map it MAP_SHARED, so both see the same page-cache
  * pages, and every store of one process is visible to the other (with the
- * ordering rules below).  The seed's remark: "the kernel creates the
- * mapping with the help of a file; since kernel space is shared by all
- * processes, unrelated processes can communicate too, with MAP_SHARED".
- * Seed note: "kernel space is shared" is loose.  What the two processes
- * share are the file's page-cache pages, mapped into both address spaces
- * (at different addresses); the file's name is how each one finds them.
+ * ordering rules below): both map the file's page-cache pages, each at its
+ * own address.  Seed bug: "kernel space is shared" (guide, lab 7).
  *
  * The file is an append-only log, so it doubles as a record: the messages
  * stay in it after both programs exit, and a reader started later
@@ -48,6 +44,7 @@
 #define MSGLOG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -132,5 +129,15 @@ static inline long futex_wake_all(_Atomic uint32_t *word)
 	return syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT_MAX, NULL,
 		       NULL, 0);
 }
+
+/* log_open.c, for the reader: open PATH, waiting up to TIMEOUT_MS (0: no
+ * limit; TIMEOUT_ARG names it in messages) for the writer to create it;
+ * then map it read-only and check that it is a message log. */
+int log_wait_open(const char *path, int64_t timeout_ms, const char *timeout_arg,
+		  bool verbose);
+const unsigned char *log_map(int fd, const char *path, uint64_t *size);
+/* Milliseconds on CLOCK_MONOTONIC, and a deadline that far from now. */
+int64_t now_ms(void);
+int64_t deadline_in(int64_t timeout_ms);
 
 #endif

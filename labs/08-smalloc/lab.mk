@@ -1,3 +1,3 @@
 TITLE := smalloc/sfree: a malloc-like allocator of shared memory on mmap/munmap
-PROGS := smalloc_test share_struct
+PROGS := smalloc_sizes smalloc_misuse share_struct
 UNITS := smalloc.c

@@ -57,47 +57,8 @@ struct tally {
 
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "shared atomics must be lock-free");
 
-/* N: 1..64 children. */
-static long parse_children(const char *s)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno || end == s || *end || n < 1 || n > 64)
-		usage_error(usage_text, "N must be 1..64");
-	return n;
-}
-
-/* smalloc or die: like malloc, smalloc reports failure with NULL. */
-static struct tally *must_smalloc(size_t size)
-{
-	struct tally *t = smalloc(size);
-
-	if (t)
-		return t;
-	die("smalloc", "tally");
-}
-
-static noreturn void child(struct tally *t, int i)
-{
-	struct slot *s = &t->slot[i];
-
-	s->pid = getpid();
-	s->square = (long)(i + 1) * (i + 1);
-	snprintf(s->note, sizeof(s->note), "child %d was here", i + 1);
-	/* Relaxed would do for the count itself; the parent reads the slots
-	 * only after waitpid(), which already orders everything. */
-	atomic_fetch_add(&t->finished, 1);
-	printf("child %d: wrote slot %d (square %ld), label reads \"%s\"\n",
-	       i + 1, i + 1, s->square, t->label);
-	/* Unmaps this process's view only; the parent's stays. */
-	if (sfree(t) == -1)
-		die_child("sfree", "tally");
-	fflush(stdout);
-	_exit(0);
-}
+static long parse_children(const char *s);
+static noreturn void child(struct tally *t, int i);
 
 int main(int argc, char **argv)
 {
@@ -111,7 +72,9 @@ int main(int argc, char **argv)
 
 	/* sizeof(*t) + n slots: a flexible array member sized at run time,
 	 * exactly like with malloc. */
-	t = must_smalloc(sizeof(*t) + (size_t)n * sizeof(t->slot[0]));
+	t = smalloc(sizeof(*t) + (size_t)n * sizeof(t->slot[0]));
+	if (!t) /* NULL and errno, like malloc */
+		die("smalloc", "tally");
 	t->nchildren = (int)n;
 	snprintf(t->label_text, sizeof(t->label_text), "shared tally");
 	t->label = t->label_text;
@@ -157,4 +120,36 @@ int main(int argc, char **argv)
 	CHK(sfree(t), "sfree", "tally");
 	printf("parent: sfree(tally): done\n");
 	return 0;
+}
+
+static noreturn void child(struct tally *t, int i)
+{
+	struct slot *s = &t->slot[i];
+
+	s->pid = getpid();
+	s->square = (long)(i + 1) * (i + 1);
+	snprintf(s->note, sizeof(s->note), "child %d was here", i + 1);
+	/* Relaxed would do for the count itself; the parent reads the slots
+	 * only after waitpid(), which already orders everything. */
+	atomic_fetch_add(&t->finished, 1);
+	printf("child %d: wrote slot %d (square %ld), label reads \"%s\"\n",
+	       i + 1, i + 1, s->square, t->label);
+	/* Unmaps this process's view only; the parent's stays. */
+	if (sfree(t) == -1)
+		die_child("sfree", "tally");
+	fflush(stdout);
+	_exit(0);
+}
+
+/* N: 1..64 children. */
+static long parse_children(const char *s)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno || end == s || *end || n < 1 || n > 64)
+		usage_error(usage_text, "N must be 1..64");
+	return n;
 }

@@ -4,7 +4,8 @@
  *
  * This is library code: it never prints and never exits.  Like malloc()
  * it reports failure through its return value and errno, and the caller
- * decides (smalloc_test.c and share_struct.c check every call).
+ * decides (smalloc_sizes.c, smalloc_misuse.c and share_struct.c check
+ * every call).
  *
  * Man pages: mmap(2), munmap(2), mincore(2), sysconf(3), malloc(3).
  */
@@ -85,14 +86,15 @@ const char *smalloc_check(const void *ptr)
 {
 	if (!ptr)
 		return NULL;
-	/* BEGIN EXERCISE 8.1: Refuse pointers smalloc did not return, without
-	 * ever touching memory that may not be mapped: (1) PTR must lie exactly
-	 * SMALLOC_HEADER bytes past a page boundary (pure arithmetic); (2) the
-	 * header's page must be mapped: mincore(2) fails with ENOMEM if not;
-	 * (3) the header's magic must equal SMALLOC_MAGIC ^ its address;
-	 * (4) maplen must equal map_length(size) and its last page be mapped.
-	 * Return a short reason, or NULL when PTR is fine.  Hint: check in
-	 * this order, each step makes the next one safe. */
+	/* BEGIN EXERCISE 8.1: Refuse pointers smalloc did not return, and
+	 * never touch memory that may not be mapped while deciding.  A block
+	 * from smalloc is SMALLOC_HEADER bytes past a page boundary; its
+	 * header's page is mapped; the header's magic is SMALLOC_MAGIC ^ the
+	 * header's address; its maplen is map_length() of its size, and the
+	 * block's last page is mapped too.  Return a short reason for the
+	 * first of these that fails, or NULL when PTR is fine.  Hint: one
+	 * check needs no memory access at all, one makes reading the header
+	 * safe: mincore(2) (its ERRORS say how it answers "not mapped"). */
 	size_t pg = page_size();
 	uintptr_t u = (uintptr_t)ptr;
 	const struct smalloc_header *h;
@@ -150,11 +152,10 @@ int sfree(void *ptr)
 	if (!ptr)
 		return 0; /* like free(NULL) */
 	/*
-	 * Seed rule: "munmap must get exactly the address mmap returned; never
-	 * p++".  sfree cannot trust its caller to follow it, so it checks.
-	 * Classic mistake: `munmap(ptr - HEADER, len)` straight away, which
-	 * for a wrong pointer unmaps (or half-unmaps) someone else's memory
-	 * and the program crashes far away, much later.
+	 * Seed bug: "never p++" is advice munmap does not enforce (guide, lab 8).
+	 * Classic mistake: unmapping at once whatever the bytes before PTR
+	 * say, which for a wrong pointer unmaps (or half-unmaps) someone
+	 * else's memory, and the program crashes far away, much later.
 	 */
 	if (smalloc_check(ptr)) {
 		errno = EINVAL;
@@ -170,9 +171,9 @@ int sfree(void *ptr)
 	 * as with free(), a double free hits the new block.
 	 */
 	/* BEGIN EXERCISE 8.2: Unmap the whole block and return munmap's
-	 * result.  munmap(2) needs exactly what mmap returned (the header's
-	 * address H, not PTR) and the length smalloc kept in the header.
-	 * Hint: that length is why the header exists: free(p) gets only p. */
+	 * result, as free() would release it.  Hint: munmap(2) wants the very
+	 * address and length of the mapping that mmap(2) made, and neither is
+	 * PTR's: that is why the header exists. */
 	return munmap(h, h->maplen);
 	/* STUB
 	(void)h;
