@@ -473,7 +473,7 @@ bool maps_same(const struct maps_entry *a, const struct maps_entry *b)
 	       strcmp(a->perms, b->perms) == 0 && strcmp(a->path, b->path) == 0;
 }
 
-const struct maps_entry *maps_find(const struct maps_table *t, uint64_t addr)
+const struct maps_entry *maps_lookup(const struct maps_table *t, uint64_t addr)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].start <= addr && addr < t->v[i].end)

@@ -488,7 +488,7 @@ static void changes(void)
 /* The area holding ADDR in the latest look. */
 static const struct maps_entry *area(const void *addr)
 {
-	const struct maps_entry *e = maps_find(&snap[cur], (uintptr_t)addr);
+	const struct maps_entry *e = maps_lookup(&snap[cur], (uintptr_t)addr);
 
 	if (!e)
 		fail("no area holds %p in /proc/self/maps", addr);
