@@ -25,13 +25,13 @@ NOARG="pshm_names pshm_excl pshm_nosize pshm_unlink_mapped pshm_read pshm_info
 }
 
 @test "an argument or option to a program that takes none: usage, exit 2" {
-	local p
-	for p in $NOARG; do
-		run prog "$p" frobnicate
-		assert_usage
-		assert_output --partial "$p: unexpected argument"
-		run prog "$p" -h
-		assert_usage
+	local p a
+	for a in frobnicate -h; do
+		for p in $NOARG; do
+			run prog "$p" "$a"
+			assert_usage
+			assert_output --partial "$p: unexpected argument"
+		done
 	done
 }
 

@@ -49,7 +49,7 @@ const char *obj_ctl(int id, const char *cmd)
 	return b;
 }
 
-/* Mode 0600: the seed's 0666 lets every user read and overwrite it. */
+/* Seed bug: mode 0666 lets every user read and overwrite it (guide, lab 9) */
 int seg_create(key_t key, size_t size, int *handle)
 {
 	int id = CHK(shmget(key, size, IPC_CREAT | IPC_EXCL | 0600), "shmget",

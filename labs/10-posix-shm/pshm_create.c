@@ -32,9 +32,9 @@ int main(int argc, char **argv)
 	if (argc > 2)
 		usage_error(usage, "one TEXT at most");
 
+	const char *name = persist_name();
 	size_t len;
 	char *data = input(argv[1], &len);
-	const char *name = persist_name();
 	int h, fd = obj_create(name, 0600, &h);
 
 	/* A new object has size 0: ftruncate gives it LEN bytes, exactly (a

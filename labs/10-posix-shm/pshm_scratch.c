@@ -15,7 +15,6 @@
 #include "pshm.h"
 
 #include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -25,15 +24,11 @@ int main(int argc, char **argv)
 	no_arguments(argc);
 
 	const char *name = ipc_name("scratch");
-	long page = page_size();
 	int h, fd = obj_create(name, 0600, &h);
 
-	CHK(ftruncate(fd, page), "ftruncate", name);
-	char *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       fd, 0);
-	if (p == MAP_FAILED)
-		die("mmap", name);
-	strcpy(p, "scratch data");
+	/* The object is a file: write(2) works on it as well as a mapping
+	 * (pshm_create maps it; here the content does not matter). */
+	write_all(fd, "scratch data", 12, name);
 	printf("scratch: %s pid %ld; unlinked at EOF on stdin, Ctrl-C or SIGTERM (not after SIGKILL)\n",
 	       shm_path(name), (long)getpid());
 
@@ -41,7 +36,6 @@ int main(int argc, char **argv)
 	char c;
 	while (CHK(read(0, &c, 1), "read", "stdin") == 1)
 		continue;
-	CHK(munmap(p, (size_t)page), "munmap", name);
 	CHK(close(fd), "close", name);
 	obj_unlink(name, h);
 	printf("scratch: removed %s\n", name);

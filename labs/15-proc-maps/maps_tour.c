@@ -203,11 +203,11 @@ static void anon_shared(struct tour *t)
 	size_t len = (size_t)(4 * t->page);
 
 	tour_step(4, "MAP_SHARED|MAP_ANONYMOUS: shared memory with no name");
+	printf("$ mmap(NULL, %zu, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0)\n",
+	       len);
 	t->sanon = CHK_MAP(mmap(NULL, len, PROT_READ | PROT_WRITE,
 				MAP_ANONYMOUS | MAP_SHARED, -1, 0),
 			   "mmap", "shared anonymous");
-	printf("$ mmap(NULL, %zu, PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0)\n",
-	       len);
 	look_changes();
 
 	const struct maps_entry *e = look_area(t->sanon);
