@@ -10,40 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* libc.so.6, ld-linux-x86-64.so.2, libfoo.so: ".so" then '.' or end. */
-static bool is_library(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	const char *s = base ? base + 1 : path;
-
-	while ((s = strstr(s, ".so")) != NULL) {
-		if (s[3] == '\0' || s[3] == '.' || s[3] == ' ')
-			return true;
-		s += 3;
-	}
-	return false;
-}
-
-/* Pages the kernel itself maps into every process (arch_vma_name and
- * the "special mappings": vdso, its data page, the legacy vsyscall page,
- * and ARM's equivalents). */
-static bool is_vdso(const char *p)
-{
-	static const char *const names[] = {
-		"[vdso]",     "[vvar]",	   "[vvar_vclock]",
-		"[vsyscall]", "[vectors]", "[sigpage]",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(p, names[i]) == 0)
-			return true;
-	return false;
-}
+static bool starts_with(const char *s, const char *prefix);
+static bool is_library(const char *path);
+static bool is_vdso(const char *p);
 
 enum maps_kind maps_classify(const struct maps_table *t, size_t i,
 			     const char *exe)
@@ -107,6 +76,41 @@ enum maps_kind maps_classify(const struct maps_table *t, size_t i,
 	if (is_library(p))
 		return MK_LIB;
 	return e->perms[3] == 's' ? MK_FILE_SHARED : MK_FILE_PRIV;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* libc.so.6, ld-linux-x86-64.so.2, libfoo.so: ".so" then '.' or end. */
+static bool is_library(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	const char *s = base ? base + 1 : path;
+
+	while ((s = strstr(s, ".so")) != NULL) {
+		if (s[3] == '\0' || s[3] == '.' || s[3] == ' ')
+			return true;
+		s += 3;
+	}
+	return false;
+}
+
+/* Pages the kernel itself maps into every process (arch_vma_name and
+ * the "special mappings": vdso, its data page, the legacy vsyscall page,
+ * and ARM's equivalents). */
+static bool is_vdso(const char *p)
+{
+	static const char *const names[] = {
+		"[vdso]",     "[vvar]",	   "[vvar_vclock]",
+		"[vsyscall]", "[vectors]", "[sigpage]",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(p, names[i]) == 0)
+			return true;
+	return false;
 }
 
 static const struct {

@@ -26,87 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Scaffolding of the parser, below maps_parse_line(). */
 static int bad(char *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* Write the reason for a rejection; always returns -1. */
-static int bad(char *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, MAPS_ERR_MAX, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* How to name the character at P in a message: 'g', a space, byte 0x01. */
-static const char *what_is(const char *p, char buf[16])
-{
-	unsigned char c = (unsigned char)*p;
-
-	if (c == '\0')
-		return "the end of the line";
-	if (c == ' ')
-		return "a space";
-	if (isprint(c))
-		snprintf(buf, 16, "'%c'", c);
-	else
-		snprintf(buf, 16, "byte 0x%02x", c);
-	return buf;
-}
-
-static unsigned int hexval(char c)
-{
-	return isdigit((unsigned char)c)
-		       ? (unsigned int)(c - '0')
-		       : (unsigned int)(tolower((unsigned char)c) - 'a' + 10);
-}
-
-/* Read 1..MAXDIG hex digits at *PP into *V; WHAT names the field. */
+static const char *what_is(const char *p, char buf[16]);
 static int get_hex(const char **pp, uint64_t *v, int maxdig, const char *what,
-		   char *err)
-{
-	const char *p = *pp;
-	uint64_t x = 0;
-	int n = 0;
-	char b[16];
-
-	if (*p == '\0')
-		return bad(err, "truncated: the line ends before the %s", what);
-	while (isxdigit((unsigned char)*p)) {
-		if (++n > maxdig)
-			return bad(err, "%s: more than %d hex digits", what,
-				   maxdig);
-		x = x << 4 | hexval(*p++);
-	}
-	if (n == 0)
-		return bad(err, "%s: expected a hex digit, found %s", what,
-			   what_is(p, b));
-	*v = x;
-	*pp = p;
-	return 0;
-}
-
-/* The blanks between two fields.  The kernel writes one space (and pads
- * before the path); we accept any run of spaces or tabs. */
+		   char *err);
 static int blanks(const char **pp, const char *after, const char *next,
-		  char *err)
-{
-	const char *p = *pp;
-	char b[16];
-
-	if (*p == '\0')
-		return bad(err, "truncated: the line ends after the %s (no %s)",
-			   after, next);
-	if (*p != ' ' && *p != '\t')
-		return bad(err, "expected a space after the %s, found %s",
-			   after, what_is(p, b));
-	while (*p == ' ' || *p == '\t')
-		p++;
-	*pp = p;
-	return 0;
-}
+		  char *err);
 
 int maps_parse_line(const char *line, struct maps_entry *e,
 		    char err[MAPS_ERR_MAX])
@@ -237,6 +164,85 @@ int maps_parse_line(const char *line, struct maps_entry *e,
 	 * existed: SysV segments, shared anonymous memory, memfds). */
 	size_t n = strlen(e->path);
 	e->deleted = n >= 10 && strcmp(e->path + n - 10, " (deleted)") == 0;
+	return 0;
+}
+
+/* Write the reason for a rejection; always returns -1. */
+static int bad(char *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, MAPS_ERR_MAX, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* How to name the character at P in a message: 'g', a space, byte 0x01. */
+static const char *what_is(const char *p, char buf[16])
+{
+	unsigned char c = (unsigned char)*p;
+
+	if (c == '\0')
+		return "the end of the line";
+	if (c == ' ')
+		return "a space";
+	if (isprint(c))
+		snprintf(buf, 16, "'%c'", c);
+	else
+		snprintf(buf, 16, "byte 0x%02x", c);
+	return buf;
+}
+
+static unsigned int hexval(char c)
+{
+	return isdigit((unsigned char)c)
+		       ? (unsigned int)(c - '0')
+		       : (unsigned int)(tolower((unsigned char)c) - 'a' + 10);
+}
+
+/* Read 1..MAXDIG hex digits at *PP into *V; WHAT names the field. */
+static int get_hex(const char **pp, uint64_t *v, int maxdig, const char *what,
+		   char *err)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	int n = 0;
+	char b[16];
+
+	if (*p == '\0')
+		return bad(err, "truncated: the line ends before the %s", what);
+	while (isxdigit((unsigned char)*p)) {
+		if (++n > maxdig)
+			return bad(err, "%s: more than %d hex digits", what,
+				   maxdig);
+		x = x << 4 | hexval(*p++);
+	}
+	if (n == 0)
+		return bad(err, "%s: expected a hex digit, found %s", what,
+			   what_is(p, b));
+	*v = x;
+	*pp = p;
+	return 0;
+}
+
+/* The blanks between two fields.  The kernel writes one space (and pads
+ * before the path); we accept any run of spaces or tabs. */
+static int blanks(const char **pp, const char *after, const char *next,
+		  char *err)
+{
+	const char *p = *pp;
+	char b[16];
+
+	if (*p == '\0')
+		return bad(err, "truncated: the line ends after the %s (no %s)",
+			   after, next);
+	if (*p != ' ' && *p != '\t')
+		return bad(err, "expected a space after the %s, found %s",
+			   after, what_is(p, b));
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*pp = p;
 	return 0;
 }
 
