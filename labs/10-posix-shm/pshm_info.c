@@ -18,12 +18,11 @@
 #include "pshm.h"
 
 #include <fcntl.h>
+#include <linux/magic.h> /* TMPFS_MAGIC */
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#define TMPFS_MAGIC_NUMBER 0x01021994ul /* <linux/magic.h> TMPFS_MAGIC */
 
 int main(int argc, char **argv)
 {
@@ -53,8 +52,7 @@ int main(int argc, char **argv)
 								  : "no");
 	printf("links   %lu\n", (unsigned long)st.st_nlink);
 	printf("fs      %s (f_type 0x%08lx)\n",
-	       (unsigned long)fs.f_type == TMPFS_MAGIC_NUMBER ? "tmpfs"
-							      : "not tmpfs",
+	       (unsigned long)fs.f_type == TMPFS_MAGIC ? "tmpfs" : "not tmpfs",
 	       (unsigned long)fs.f_type);
 	CHK(close(fd), "close", name);
 	return 0;
