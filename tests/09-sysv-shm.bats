@@ -5,13 +5,21 @@ load helper
 
 PAGE=$(getconf PAGESIZE)
 
+# A test that failed half-way (an exercise not done yet, say) may have left
+# the persistent segment: remove it, so the failure is reported once, not
+# again as a leak.  Passing tests remove it themselves and check that.
+teardown() {
+	[ -n "${BATS_TEST_COMPLETED:-}" ] || prog svshm_rm >/dev/null 2>&1 || true
+	common_teardown
+}
+
 # ipcs_row ID: the `ipcs -m` row of segment ID (key shmid owner perms bytes
 # nattch status), empty when there is none.
 ipcs_row() { ipcs -m | awk -v id="$1" '$2 == id'; }
 
-# create_persist TEXT: `sysv_shm create TEXT`; sets KEY, ID and CREATOR.
+# create_persist TEXT: `svshm_create TEXT`; sets KEY, ID and CREATOR.
 create_persist() {
-	run prog sysv_shm create "$1"
+	run prog svshm_create "$1"
 	assert_success
 	[[ $output =~ shmid\ ([0-9]+),\ key\ (0x[0-9a-f]{8}),.*by\ pid\ ([0-9]+) ]] ||
 		fail "unexpected create output: $output"
@@ -20,39 +28,47 @@ create_persist() {
 
 # ---- usage -------------------------------------------------------------
 
-@test "no arguments: usage, exit 2" {
-	run prog sysv_shm
+# The programs that take no argument.
+NOARG="svshm_private svshm_excl svshm_size svshm_addr svshm_rdonly svshm_nattch
+	svshm_rm_attached svshm_read svshm_info svshm_hold svshm_rm svshm_scratch"
+
+@test "svshm_chmod without MODE: usage, exit 2" {
+	run prog svshm_chmod
 	assert_usage
 }
 
-@test "unknown command or option: usage, exit 2" {
-	run prog sysv_shm frobnicate
-	assert_usage
-	assert_output --partial "unknown command"
-	run prog sysv_shm --help
-	assert_usage
+@test "an argument or option to a program that takes none: usage, exit 2" {
+	local p
+	for p in $NOARG; do
+		run prog "$p" frobnicate
+		assert_usage
+		assert_output --partial "$p: unexpected argument"
+		run prog "$p" --help
+		assert_usage
+	done
 }
 
-@test "wrong number of arguments: usage, exit 2" {
-	run prog sysv_shm chmod
+@test "too many arguments: usage, exit 2" {
+	run prog svshm_chmod 640 600
 	assert_usage
-	run prog sysv_shm private extra
+	run prog svshm_create a b
 	assert_usage
-	run prog sysv_shm create a b
+	run prog svshm_ftok a b
 	assert_usage
 }
 
 @test "chmod with a mode that is not octal 0-777: usage, exit 2" {
 	for m in 999 1777 abc -1 ''; do
-		run prog sysv_shm chmod "$m"
+		run prog svshm_chmod "$m"
 		assert_usage
+		assert_output --partial "MODE must be octal"
 	done
 }
 
 # ---- keys --------------------------------------------------------------
 
 @test "IPC_PRIVATE makes a new segment on every call, with key 0" {
-	run prog sysv_shm private
+	run prog svshm_private
 	assert_success
 	[[ $output =~ shmid\ ([0-9]+),\ key\ 0x00000000.*shmid\ ([0-9]+),\ key\ 0x00000000 ]] ||
 		fail "two IPC_PRIVATE segments expected: $output"
@@ -61,22 +77,23 @@ create_persist() {
 	assert_line --regexp "^  /proc/sysvipc/shm: key=0x00000000 shmid=${BASH_REMATCH[1]} perms=600 size=100 "
 }
 
-@test "ftok: the key is 'S' | low byte of st_dev | low 16 bits of st_ino" {
+# bats test_tags=points:2,exercise:9-1
+@test "ftok: the key is 'S' | low byte of st_dev | low 16 bits of st_ino, and the program rebuilds it" {
 	f=$BATS_TEST_TMPDIR/keyfile
 	: >"$f"
 	read -r dev ino < <(stat -c '%d %i' "$f")
 	want=$(printf '0x%08x' $((0x53 << 24 | (dev & 0xff) << 16 | (ino & 0xffff))))
-	run prog sysv_shm ftok "$f"
+	run prog svshm_ftok "$f"
 	assert_success
 	assert_line "ftok(path, 'S') = $want"
-	assert_line --partial "-> $want (matches)"
+	assert_line "  rebuilt from stat(2): $want (matches)"
 	# a segment was really created with that key, then removed
 	assert_line --regexp "^  /proc/sysvipc/shm: key=$want shmid=[0-9]+ perms=600 size=100 "
 	assert_line --regexp "^removed shmid [0-9]+$"
 }
 
 @test "ftok without PATH uses a new file in TMPDIR and removes it" {
-	run prog sysv_shm ftok
+	run prog svshm_ftok
 	assert_success
 	assert_line --regexp "^file $TMPDIR/sysv-ftok\.[A-Za-z0-9]{6}: "
 	# its key still carries 'S' in the top byte, so clean-ipc would find it
@@ -86,7 +103,7 @@ create_persist() {
 
 @test "ftok needs only the inode: a directory and an unreadable file work, a missing path does not" {
 	d=$BATS_TEST_TMPDIR
-	run prog sysv_shm ftok "$d"
+	run prog svshm_ftok "$d"
 	assert_success
 	ino=$(stat -c %i "$d")
 	assert_line --regexp "^ftok\(path, 'S'\) = 0x53[0-9a-f]{2}$(printf '%04x' $((ino & 0xffff)))\$"
@@ -95,15 +112,16 @@ create_persist() {
 	: >"$f"
 	chmod 000 "$f"
 	reachable "$d"
-	run uprog sysv_shm ftok "$f"
+	run uprog svshm_ftok "$f"
 	assert_success
-	assert_line --partial "(matches)"
-	run prog sysv_shm ftok "$d/nope"
+	read -r dev ino < <(stat -c '%d %i' "$f")
+	assert_line "$(printf "ftok(path, 'S') = 0x%08x" $((0x53 << 24 | (dev & 0xff) << 16 | (ino & 0xffff))))"
+	run prog svshm_ftok "$d/nope"
 	assert_failure 1
-	assert_output "sysv_shm: ftok($d/nope): ENOENT (No such file or directory)"
-	run prog sysv_shm ftok ''
+	assert_output "svshm_ftok: ftok($d/nope): ENOENT (No such file or directory)"
+	run prog svshm_ftok ''
 	assert_failure 1
-	assert_output "sysv_shm: ftok: the PATH is an empty string: name an existing file"
+	assert_output "svshm_ftok: ftok: the PATH is an empty string: name an existing file"
 }
 
 @test "ftok on a file in an unsearchable directory: EACCES, exit 1" {
@@ -112,17 +130,17 @@ create_persist() {
 	: >"$d/f"
 	reachable "$BATS_TEST_TMPDIR"
 	chmod 755 "$d"
-	run uprog sysv_shm ftok "$d/f" # control: searchable, it works
+	run uprog svshm_ftok "$d/f" # control: searchable, it works
 	assert_success
 	chmod 000 "$d"
-	run uprog sysv_shm ftok "$d/f"
+	run uprog svshm_ftok "$d/f"
 	chmod 755 "$d"
 	assert_failure 1
-	assert_output "sysv_shm: ftok($d/f): EACCES (Permission denied)"
+	assert_output "svshm_ftok: ftok($d/f): EACCES (Permission denied)"
 }
 
 @test "IPC_CREAT|IPC_EXCL twice: EEXIST; missing key: ENOENT; too big: EINVAL" {
-	run prog sysv_shm excl
+	run prog svshm_excl
 	assert_success
 	assert_line --regexp "^  shmget\(0x53[0-9a-f]{6}, 100, IPC_CREAT\|IPC_EXCL\) +-> EEXIST \(File exists\), as expected$"
 	assert_line --regexp "^  shmget\(key, 100, IPC_CREAT\) +-> shmid [0-9]+: the existing one"
@@ -133,16 +151,15 @@ create_persist() {
 # ---- size, address, read-only -------------------------------------------
 
 @test "100 bytes asked: shm_segsz says 100, rss shows a whole page" {
-	run prog sysv_shm size
+	run prog svshm_size
 	assert_success
 	assert_line "shm_segsz 100"
 	assert_line --regexp "^  /proc/sysvipc/shm: key=0x00000000 shmid=[0-9]+ perms=600 size=100 .* nattch=1 .* rss=$PAGE swap=0$"
 	assert_line --partial "wrote p[0] and p[$((PAGE - 1))]"
 }
 
-# bats test_tags=points:2,exercise:9-1
 @test "100 bytes asked: the mapping in /proc/self/maps is one page" {
-	run prog sysv_shm size
+	run prog svshm_size
 	assert_success
 	assert_line "mapping $PAGE bytes (1 page(s) of $PAGE)"
 	[[ $output =~ shmget\(IPC_PRIVATE,\ 100,\ 0600\)\ -\>\ shmid\ ([0-9]+) ]]
@@ -152,7 +169,7 @@ create_persist() {
 }
 
 @test "shmat: NULL gives an aligned address; addr+1 is EINVAL unless SHM_RND" {
-	run prog sysv_shm addr
+	run prog svshm_addr
 	assert_success
 	assert_line --regexp "^shmat\(shmid [0-9]+, NULL, 0\) -> 0x[0-9a-f]+ \(kernel's choice, aligned\)$"
 	assert_line --regexp "^  shmat\(shmid, addr \+ 1, 0\) +-> EINVAL "
@@ -160,10 +177,14 @@ create_persist() {
 }
 
 @test "SHM_RDONLY: reading works, writing raises SIGSEGV (caught)" {
-	run prog sysv_shm rdonly
+	run prog svshm_rdonly
 	assert_success
 	assert_line 'read through the read-only attach: "written through the read-write attach"'
-	assert_line "write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR, si_addr == the attach)"
+	assert_line "write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR)"
+	# one process, two attaches: shm_nattch counts attaches (shmctl(2))
+	assert_line "one process, two attaches: nattch 2 (shm_nattch counts attaches, not processes)"
+	assert_line --regexp "^  [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/SYSV00000000 \(deleted\)$"
+	assert_line --regexp "^  [0-9a-f]+-[0-9a-f]+ r--s 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/SYSV00000000 \(deleted\)$"
 	assert_line 'the segment is unchanged: "written through the read-write attach"'
 }
 
@@ -171,7 +192,7 @@ create_persist() {
 
 # bats test_tags=points:2
 @test "IPC_STAT: nattch 2 while parent and child are attached; pids and times" {
-	run prog sysv_shm stat
+	run prog svshm_nattch
 	assert_success
 	[[ $output =~ parent\ pid\ ([0-9]+),\ child\ pid\ ([0-9]+) ]]
 	parent=${BASH_REMATCH[1]} child=${BASH_REMATCH[2]}
@@ -189,7 +210,7 @@ create_persist() {
 # ---- IPC_RMID --------------------------------------------------------------
 
 @test "IPC_RMID while attached: key 0, dest, still usable, gone at last detach" {
-	run prog sysv_shm rmid
+	run prog svshm_rm_attached
 	assert_success
 	assert_line --regexp "^before: shmid [0-9]+ key 0x53[0-9a-f]{6} mode 0600 status - nattch 1$"
 	assert_line --regexp "^after IPC_RMID: shmid [0-9]+ key 0x00000000 mode 0600 status dest nattch 1$"
@@ -205,23 +226,23 @@ create_persist() {
 # bats test_tags=points:3
 @test "ipcs shows a removed but attached segment as key 0x00000000, dest" {
 	create_persist "still here"
-	bg_start sysv_shm hold
+	bg_start svshm_hold
 	[[ $BG_LINE =~ ^hold:\ attached\ shmid\ $ID\  ]] || fail "hold: $BG_LINE"
-	run prog sysv_shm read # a second attach, from another process
+	run prog svshm_read # a second attach, from another process
 	assert_line --partial "nattch while I am attached: 2"
 	assert_line "still here"
 	run ipcs_row "$ID"
 	assert_output --regexp "^$KEY +$ID +[^ ]+ +600 +11 +1 *$"
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_success
 	assert_line "removed shmid $ID (key $KEY)"
-	assert_line "still attached by 1 process(es): it lives on as key 0x00000000, status dest, until the last shmdt"
+	assert_line "still attached: nattch 1 (attaches, not processes); it lives on as key 0x00000000, status dest, until the last shmdt"
 	run ipcs_row "$ID"
 	assert_output --regexp "^0x00000000 +$ID +[^ ]+ +600 +11 +1 +dest *$"
 	# the key is free: shmget finds nothing any more
-	run prog sysv_shm read
+	run prog svshm_read
 	assert_failure 1
-	assert_output "sysv_shm: shmget($(printf 'key %s' "$KEY")): ENOENT (No such file or directory)"
+	assert_output "svshm_read: shmget($(printf 'key %s' "$KEY")): ENOENT (No such file or directory)"
 	bg_eof
 	bg_line
 	assert_equal "$BG_LINE" "hold: EOF; key now 0x00000000, status dest, nattch 1"
@@ -244,99 +265,99 @@ create_persist() {
 	assert_output --regexp "^$KEY +$ID +[^ ]+ +600 +18 +0 *$"
 	run awk -v k=$((KEY)) 'NR > 1 && $1 == k {print $3, $4, $5, $7}' /proc/sysvipc/shm
 	assert_output "600 18 $CREATOR 0"
-	prog sysv_shm read >"$BATS_TEST_TMPDIR/got" 2>"$BATS_TEST_TMPDIR/err"
+	prog svshm_read >"$BATS_TEST_TMPDIR/got" 2>"$BATS_TEST_TMPDIR/err"
 	printf 'hello persistence\n' >"$BATS_TEST_TMPDIR/want"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	grep -q "nattch while I am attached: 1" "$BATS_TEST_TMPDIR/err"
-	run prog sysv_shm info
+	run prog svshm_info
 	assert_success
 	assert_line "key     $KEY"
 	assert_line "id      $ID"
 	assert_line "size    18 bytes (shm_segsz: what shmget was asked for)"
-	assert_line "nattch  0"
+	assert_line "nattch  0 (attaches, not processes)"
 	assert_line "cpid    $CREATOR (created it)"
 	refute_line "lpid    $CREATOR (last shmat or shmdt)"
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_success
 	assert_line "removed shmid $ID (key $KEY)"
 	run ipcs_row "$ID"
 	assert_output ""
-	run prog sysv_shm read
+	run prog svshm_read
 	assert_failure 1
 	assert_output --partial "ENOENT"
 }
 
 @test "persistence is binary-safe: 64 KiB of random bytes come back unchanged" {
 	head -c 65536 /dev/urandom >"$BATS_TEST_TMPDIR/in"
-	run prog sysv_shm create <"$BATS_TEST_TMPDIR/in"
+	run prog svshm_create <"$BATS_TEST_TMPDIR/in"
 	assert_success
 	assert_output --partial ", 65536 bytes, "
-	prog sysv_shm read >"$BATS_TEST_TMPDIR/out" 2>/dev/null
+	prog svshm_read >"$BATS_TEST_TMPDIR/out" 2>/dev/null
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_success
 }
 
 # bats test_tags=points:2,exercise:9-2
 @test "IPC_SET changes the mode, and ipcs -m shows it" {
 	create_persist "mode test"
-	run prog sysv_shm chmod 640
+	run prog svshm_chmod 640
 	assert_success
 	assert_output "shmid $ID: mode 0600 -> 0640"
 	run ipcs_row "$ID"
 	assert_output --regexp "^$KEY +$ID +[^ ]+ +640 +10 +0 *$"
-	run prog sysv_shm info
+	run prog svshm_info
 	assert_line "mode    0640"
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_success
 }
 
 @test "create twice: EEXIST, exit 1; read/remove without a segment: ENOENT" {
 	create_persist "first"
-	run prog sysv_shm create "second"
+	run prog svshm_create "second"
 	assert_failure 1
-	assert_output "sysv_shm: shmget(key $KEY): EEXIST (File exists)"
-	prog sysv_shm read >"$BATS_TEST_TMPDIR/got" 2>/dev/null
+	assert_output "svshm_create: shmget(key $KEY): EEXIST (File exists)"
+	prog svshm_read >"$BATS_TEST_TMPDIR/got" 2>/dev/null
 	[ "$(cat "$BATS_TEST_TMPDIR/got")" = first ]
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_success
-	run prog sysv_shm remove
+	run prog svshm_rm
 	assert_failure 1
-	assert_output "sysv_shm: shmget(key $KEY): ENOENT (No such file or directory)"
-	run prog sysv_shm info
+	assert_output "svshm_rm: shmget(key $KEY): ENOENT (No such file or directory)"
+	run prog svshm_info
 	assert_failure 1
 }
 
 @test "create with empty input: a clear message, exit 1, nothing created" {
-	run prog sysv_shm create </dev/null
+	run prog svshm_create </dev/null
 	assert_failure 1
 	assert_output --partial "input is empty"
-	run prog sysv_shm read
+	run prog svshm_read
 	assert_failure 1
 }
 
 # bats test_tags=points:2,exercise:9-2
 @test "permissions: the mode binds the owner too; IPC_RMID needs ownership, not a mode bit" {
 	# All as one ordinary user (nobody when root), who creates and owns it.
-	run uprog sysv_shm create "private data"
+	run uprog svshm_create "private data"
 	assert_success
 	[[ $output =~ shmid\ ([0-9]+),\ key\ (0x[0-9a-f]{8}) ]] || fail "$output"
 	id=${BASH_REMATCH[1]} key=${BASH_REMATCH[2]}
-	run uprog sysv_shm read # control: mode 0600, the owner reads
+	run uprog svshm_read # control: mode 0600, the owner reads
 	assert_success
 	assert_line "private data"
-	run uprog sysv_shm chmod 000
+	run uprog svshm_chmod 000
 	assert_success
 	assert_output "shmid $id: mode 0600 -> ?: IPC_STAT now fails with EACCES, the owner has no read bit either"
 	run ipcs_row "$id"
 	assert_output --regexp "^$key +$id +[^ ]+ +0 +13 +0 *$"
-	run uprog sysv_shm read
+	run uprog svshm_read
 	assert_failure 1
-	assert_output "sysv_shm: shmat(shmid $id): EACCES (Permission denied)"
-	run uprog sysv_shm info
+	assert_output "svshm_read: shmat(shmid $id): EACCES (Permission denied)"
+	run uprog svshm_info
 	assert_failure 1
-	assert_output "sysv_shm: shmctl(shmid $id, IPC_STAT): EACCES (Permission denied)"
-	run uprog sysv_shm remove # ownership is enough
+	assert_output "svshm_info: shmctl(shmid $id, IPC_STAT): EACCES (Permission denied)"
+	run uprog svshm_rm # ownership is enough
 	assert_success
 	assert_line "removed shmid $id (key $key)"
 	assert_line "nobody was attached: it is gone"
@@ -345,16 +366,16 @@ create_persist() {
 	# nobody out, and only the owner or creator may remove it.
 	[ "$(id -u)" = 0 ] || return 0
 	create_persist "root's data"
-	run uprog sysv_shm read
+	run uprog svshm_read
 	assert_failure 1
-	assert_output "sysv_shm: shmat(shmid $ID): EACCES (Permission denied)"
-	run uprog sysv_shm chmod 666 # IPC_STAT comes first, and needs read
+	assert_output "svshm_read: shmat(shmid $ID): EACCES (Permission denied)"
+	run uprog svshm_chmod 666 # IPC_STAT comes first, and needs read
 	assert_failure 1
-	assert_output "sysv_shm: shmctl(shmid $ID, IPC_STAT): EACCES (Permission denied)"
-	run uprog sysv_shm remove
+	assert_output "svshm_chmod: shmctl(shmid $ID, IPC_STAT): EACCES (Permission denied)"
+	run uprog svshm_rm
 	assert_failure 1
-	assert_output "sysv_shm: shmctl(shmid $ID, IPC_RMID): EPERM (Operation not permitted)"
-	run prog sysv_shm remove
+	assert_output "svshm_rm: shmctl(shmid $ID, IPC_RMID): EPERM (Operation not permitted)"
+	run prog svshm_rm
 	assert_success
 	assert_line "nobody was attached: it is gone"
 }
@@ -362,7 +383,7 @@ create_persist() {
 # ---- cleanup ----------------------------------------------------------------
 
 @test "scratch: EOF on stdin removes the segment" {
-	bg_start sysv_shm scratch
+	bg_start svshm_scratch
 	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ key\ (0x53[0-9a-f]{6}) ]] || fail "$BG_LINE"
 	id=${BASH_REMATCH[1]}
 	run ipcs_row "$id"
@@ -376,7 +397,7 @@ create_persist() {
 }
 
 @test "scratch: SIGINT (Ctrl-C) removes the segment" {
-	bg_start sysv_shm scratch
+	bg_start svshm_scratch
 	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
 	id=${BASH_REMATCH[1]}
 	kill -INT "${BASH_REMATCH[2]}"
@@ -388,7 +409,7 @@ create_persist() {
 }
 
 @test "scratch: after SIGKILL the segment stays, and clean-ipc finds it by key" {
-	bg_start sysv_shm scratch
+	bg_start svshm_scratch
 	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
 	id=${BASH_REMATCH[1]}
 	kill -KILL "${BASH_REMATCH[2]}"
@@ -409,4 +430,17 @@ create_persist() {
 	assert_line --regexp "^0x00000000 +[0-9]+ +[^ ]+ +[0-7]+ +17 +1 +dest *$"
 	assert_line "hold: the segment still reads: persistent-hello"
 	assert_line "(no row: the last detach destroyed it)"
+	# The last two steps need exercises 9.1 and 9.2: in a student's
+	# handout the demo stops there, saying so, and still succeeds.
+	if grep -rqF "TODO (exercise 9.1)" "$ROOT/labs/09-sysv-shm"; then
+		assert_line "Exercise 9.1 is not done yet (make todo shows where)."
+		return
+	fi
+	assert_line --regexp "^  rebuilt from stat\(2\): 0x53[0-9a-f]{6} \(matches\)$"
+	if grep -rqF "TODO (exercise 9.2)" "$ROOT/labs/09-sysv-shm"; then
+		assert_line "Exercise 9.2 is not done yet (make todo shows where)."
+		return
+	fi
+	assert_line --regexp "^shmid [0-9]+: mode 0600 -> 0640$"
+	assert_line --regexp "^0x53[0-9a-f]{6} +[0-9]+ +[^ ]+ +640 +10 +0 *$"
 }

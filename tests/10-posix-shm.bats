@@ -12,35 +12,51 @@ setup() {
 	FILE=/dev/shm/$SHMLABS_PREFIX-persist
 }
 
+# A test that failed half-way (an exercise not done yet, say) may have left
+# the persistent object: unlink it, so the failure is reported once, not
+# again as a leak.  Passing tests unlink it themselves and check that.
+teardown() {
+	[ -n "${BATS_TEST_COMPLETED:-}" ] || prog pshm_unlink >/dev/null 2>&1 || true
+	common_teardown
+}
+
 # ---- usage -------------------------------------------------------------
 
-@test "no arguments: usage, exit 2" {
-	run prog posix_shm
+# The programs that take no argument.
+NOARG="pshm_names pshm_excl pshm_nosize pshm_unlink_mapped pshm_read pshm_info
+	pshm_unlink pshm_scratch"
+
+@test "pshm_create with two TEXTs: usage, exit 2" {
+	run prog pshm_create a b
 	assert_usage
+	assert_output --partial "one TEXT at most"
 }
 
-@test "unknown command or option: usage, exit 2" {
-	run prog posix_shm frobnicate
-	assert_usage
-	assert_output --partial "unknown command"
-	run prog posix_shm -h
-	assert_usage
+@test "an argument or option to a program that takes none: usage, exit 2" {
+	local p a
+	for a in frobnicate -h; do
+		for p in $NOARG; do
+			run prog "$p" "$a"
+			assert_usage
+			assert_output --partial "$p: unexpected argument"
+		done
+	done
 }
 
-@test "wrong number of arguments: usage, exit 2" {
-	run prog posix_shm names extra
+@test "nothing was created by a usage error" {
+	run prog pshm_create a b
 	assert_usage
-	run prog posix_shm create a b
+	run prog pshm_read x
 	assert_usage
-	run prog posix_shm read x
-	assert_usage
+	assert_file_not_exist "$FILE"
+	[ -z "$(ls /dev/shm | grep -F "$SHMLABS_PREFIX")" ]
 }
 
 # ---- names ---------------------------------------------------------------
 
 # bats test_tags=points:2
 @test "names: glibc strips leading '/', refuses a second '/', '/' and >NAME_MAX" {
-	run prog posix_shm names
+	run prog pshm_names
 	assert_success
 	assert_line --regexp "^shm_open\(\"/$SHMLABS_PREFIX-names\", O_CREAT\|O_EXCL\) -> fd [0-9]+; /dev/shm/$SHMLABS_PREFIX-names exists$"
 	# glibc 2.36 (Debian 12): no '/' and '//' both name the same object
@@ -57,7 +73,7 @@ setup() {
 
 @test "O_CREAT|O_EXCL twice: EEXIST; missing name: ENOENT; the umask applies" {
 	umask 022
-	run prog posix_shm excl
+	run prog pshm_excl
 	assert_success
 	assert_line "  umask 0022: mode asked 0666, got 0644"
 	assert_line "  fchmod(fd, 0600) -> mode 0600"
@@ -66,14 +82,14 @@ setup() {
 	assert_line --regexp "^  shm_open\(MISSING, O_RDWR\) +-> ENOENT "
 	assert_line --regexp "^  shm_unlink\(MISSING\) +-> ENOENT "
 	umask 077
-	run prog posix_shm excl
+	run prog pshm_excl
 	assert_line "  umask 0077: mode asked 0666, got 0600"
 }
 
 # ---- size ------------------------------------------------------------------
 
 @test "no ftruncate: size 0, mmap works, touching it is SIGBUS; ftruncate fixes it" {
-	run prog posix_shm nosize
+	run prog pshm_nosize
 	assert_success
 	assert_line "new object /$SHMLABS_PREFIX-nosize: st_size 0"
 	assert_line --regexp "^  mmap\(length 0\): the size fstat gave +-> EINVAL "
@@ -86,45 +102,54 @@ setup() {
 
 # bats test_tags=points:3,exercise:10-1
 @test "persistence: a later process reads what an exited one wrote" {
-	run prog posix_shm create "hello posix"
+	run prog pshm_create "hello posix"
 	assert_success
 	assert_output --regexp "^created $NAME \($FILE\), 12 bytes, by pid [0-9]+; exiting without shm_unlink$"
 	# the creator is gone; the object stays
 	assert_file_exist "$FILE"
-	prog posix_shm read >"$BATS_TEST_TMPDIR/got" 2>"$BATS_TEST_TMPDIR/err"
+	prog pshm_read >"$BATS_TEST_TMPDIR/got" 2>"$BATS_TEST_TMPDIR/err"
 	printf 'hello posix\n' >"$BATS_TEST_TMPDIR/want"
 	cmp "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
-	grep -qx "posix_shm: $NAME: 12 bytes" "$BATS_TEST_TMPDIR/err"
-	run prog posix_shm remove
+	grep -qx "pshm_read: $NAME: 12 bytes" "$BATS_TEST_TMPDIR/err"
+	run prog pshm_unlink
 	assert_success
 	# binary data, too: read maps exactly st_size bytes
 	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/in"
-	prog posix_shm create <"$BATS_TEST_TMPDIR/in" >/dev/null
-	prog posix_shm read >"$BATS_TEST_TMPDIR/out" 2>/dev/null
+	prog pshm_create <"$BATS_TEST_TMPDIR/in" >/dev/null
+	prog pshm_read >"$BATS_TEST_TMPDIR/out" 2>/dev/null
 	cmp "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out"
-	run prog posix_shm remove
+	run prog pshm_unlink
+	assert_success
+	# and an empty object: size 0, nothing to map, nothing printed
+	run prog pshm_create </dev/null
+	assert_success
+	run --separate-stderr prog pshm_read
+	assert_success
+	assert_output ""
+	assert_equal "$stderr" "pshm_read: $NAME: 0 bytes"
+	run prog pshm_unlink
 	assert_success
 }
 
 @test "the object is the file /dev/shm/NAME: same bytes, size and mode" {
 	head -c 70000 /dev/urandom >"$BATS_TEST_TMPDIR/in"
-	run prog posix_shm create <"$BATS_TEST_TMPDIR/in"
+	run prog pshm_create <"$BATS_TEST_TMPDIR/in"
 	assert_success
 	assert_output --partial ", 70000 bytes, "
 	cmp "$BATS_TEST_TMPDIR/in" "$FILE"
 	run stat -c '%s %a %F' "$FILE"
 	assert_output "70000 600 regular file"
-	run prog posix_shm remove
+	run prog pshm_unlink
 	assert_success
 	assert_output "removed $NAME ($FILE)"
 	assert_file_not_exist "$FILE"
 }
 
 @test "fstat on the object: size, mode, owner and inode of the /dev/shm file" {
-	run prog posix_shm create "fstat me"
+	run prog pshm_create "fstat me"
 	assert_success
 	read -r size mode ino uid gid < <(stat -c '%s %a %i %u %g' "$FILE")
-	run prog posix_shm info
+	run prog pshm_info
 	assert_success
 	assert_line "name    $NAME"
 	assert_line "path    $FILE"
@@ -136,54 +161,51 @@ setup() {
 	assert_line "inode   $ino (same file as the path: yes)"
 	assert_line "links   1"
 	assert_line "fs      tmpfs (f_type 0x01021994)"
-	run prog posix_shm remove
+	run prog pshm_unlink
 	assert_success
 }
 
-@test "an empty object is fine: size 0, read prints nothing" {
-	run prog posix_shm create </dev/null
+@test "an empty object is fine: size 0 in /dev/shm" {
+	run prog pshm_create </dev/null
 	assert_success
 	assert_output --partial ", 0 bytes, "
 	run stat -c %s "$FILE"
 	assert_output 0
-	run --separate-stderr prog posix_shm read
-	assert_success
-	assert_output ""
-	run prog posix_shm remove
+	run prog pshm_unlink
 	assert_success
 }
 
 @test "create twice: EEXIST; read, info and remove without an object: ENOENT" {
-	run prog posix_shm create "first"
+	run prog pshm_create "first"
 	assert_success
-	run prog posix_shm create "second"
+	run prog pshm_create "second"
 	assert_failure 1
-	assert_output "posix_shm: shm_open($NAME): EEXIST (File exists)"
+	assert_output "pshm_create: shm_open($NAME): EEXIST (File exists)"
 	[ "$(cat "$FILE")" = first ]
-	run prog posix_shm remove
+	run prog pshm_unlink
 	assert_success
 	for c in read info; do
-		run prog posix_shm $c
+		run prog pshm_$c
 		assert_failure 1
-		assert_output "posix_shm: shm_open($NAME): ENOENT (No such file or directory)"
+		assert_output "pshm_$c: shm_open($NAME): ENOENT (No such file or directory)"
 	done
-	run prog posix_shm remove
+	run prog pshm_unlink
 	assert_failure 1
-	assert_output "posix_shm: shm_unlink($NAME): ENOENT (No such file or directory)"
+	assert_output "pshm_unlink: shm_unlink($NAME): ENOENT (No such file or directory)"
 }
 
 @test "permissions are file permissions: mode 000 locks out even the owner" {
 	# All as one ordinary user (nobody when root), who creates and owns it.
-	run uprog posix_shm create "private"
+	run uprog pshm_create "private"
 	assert_success
 	run stat -c '%a %u' "$FILE"
 	assert_output "600 $(unprivileged id -u)"
 	chmod 000 "$FILE"
-	run uprog posix_shm read
+	run uprog pshm_read
 	assert_failure 1
-	assert_output "posix_shm: shm_open($NAME): EACCES (Permission denied)"
+	assert_output "pshm_read: shm_open($NAME): EACCES (Permission denied)"
 	# unlinking needs write permission on /dev/shm, not on the object
-	run uprog posix_shm remove
+	run uprog pshm_unlink
 	assert_success
 	assert_file_not_exist "$FILE"
 
@@ -194,15 +216,15 @@ setup() {
 	[ "$(id -u)" = 0 ] || return 0
 	run stat -c %a /dev/shm
 	assert_output 1777
-	run prog posix_shm create "private"
+	run prog pshm_create "private"
 	assert_success
-	run uprog posix_shm read
+	run uprog pshm_read
 	assert_failure 1
-	assert_output "posix_shm: shm_open($NAME): EACCES (Permission denied)"
-	run uprog posix_shm remove
+	assert_output "pshm_read: shm_open($NAME): EACCES (Permission denied)"
+	run uprog pshm_unlink
 	assert_failure 1
-	assert_output "posix_shm: shm_unlink($NAME): EACCES (Permission denied)"
-	run prog posix_shm remove
+	assert_output "pshm_unlink: shm_unlink($NAME): EACCES (Permission denied)"
+	run prog pshm_unlink
 	assert_success
 }
 
@@ -210,7 +232,7 @@ setup() {
 
 # bats test_tags=points:3
 @test "shm_unlink while mapped: still usable, name gone, same name = new object" {
-	run prog posix_shm unlink
+	run prog pshm_unlink_mapped
 	assert_success
 	N=$SHMLABS_PREFIX-unlink
 	assert_line --regexp "^  /proc/self/maps: [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f:]+ [0-9]+ +/dev/shm/$N$"
@@ -229,7 +251,7 @@ setup() {
 
 @test "scratch: EOF unlinks; SIGINT unlinks; SIGKILL leaves it for clean-ipc" {
 	F=/dev/shm/$SHMLABS_PREFIX-scratch
-	bg_start posix_shm scratch
+	bg_start pshm_scratch
 	[[ $BG_LINE =~ ^scratch:\ $F\ pid\ ([0-9]+) ]] || fail "$BG_LINE"
 	assert_file_exist "$F"
 	bg_eof
@@ -239,7 +261,7 @@ setup() {
 	assert_file_not_exist "$F"
 
 	rm -f "$BATS_TEST_TMPDIR"/bg.*
-	bg_start posix_shm scratch
+	bg_start pshm_scratch
 	[[ $BG_LINE =~ pid\ ([0-9]+) ]]
 	kill -INT "${BASH_REMATCH[1]}"
 	status=0
@@ -248,7 +270,7 @@ setup() {
 	assert_file_not_exist "$F"
 
 	rm -f "$BATS_TEST_TMPDIR"/bg.*
-	bg_start posix_shm scratch
+	bg_start pshm_scratch
 	[[ $BG_LINE =~ pid\ ([0-9]+) ]]
 	kill -KILL "${BASH_REMATCH[1]}"
 	wait "$BG_PID" || true
@@ -264,6 +286,14 @@ setup() {
 	run env SHMLABS_BUILD="$BUILD" timeout 60 "$ROOT/scripts/run-demo" labs/10-posix-shm
 	assert_success
 	assert_line "persistent-hello"
-	assert_line "(gone: shm_unlink removed the file)"
 	assert_line "munmap: the old object is gone too"
+	assert_line "size    17 bytes (st_size, set by ftruncate)"
+	# pshm_read needs exercise 10.1: in a student's handout the demo
+	# stops there, saying so, and still succeeds.
+	if grep -rqF "TODO (exercise 10.1)" "$ROOT/labs/10-posix-shm"; then
+		assert_line "Exercise 10.1 is not done yet (make todo shows where)."
+		return
+	fi
+	assert_line "pshm_read: /$SHMLABS_PREFIX-persist: 17 bytes"
+	assert_line "(gone: shm_unlink removed the file)"
 }

@@ -2,7 +2,6 @@
 # Lab 9 demo: System V shared memory, step by step.  Run with `make lab-9`.
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 09-sysv-shm)
-S=$B/sysv_shm
 keyfile=$TMPDIR/keyfile
 hold_pid=
 
@@ -12,8 +11,8 @@ hold_pid=
 finish() {
 	[ -n "${hold_in:-}" ] && exec {hold_in}>&- 2>/dev/null
 	[ -n "$hold_pid" ] && wait "$hold_pid" 2>/dev/null
-	"$S" remove >/dev/null 2>&1 || true
-	rm -f "$keyfile" "$TMPDIR/hold.in" "$TMPDIR/hold.out"
+	"$B/svshm_rm" >/dev/null 2>&1 || true
+	rm -f "$keyfile" "$TMPDIR/other" "$TMPDIR/hold.in" "$TMPDIR/hold.out"
 }
 trap finish EXIT
 
@@ -27,72 +26,54 @@ ipcs_id() {
 step "IPC_PRIVATE: no key, a new segment on every call"
 say "IPC_PRIVATE does not mean 'private' - any process that knows the id and" \
 	"has permission may attach.  It means: no key, always a new segment."
-show "$S" private
-
-step "ftok: a key made from a file's inode"
-say "ftok(3) packs proj_id, 8 bits of st_dev and 16 bits of st_ino into a key." \
-	"We use proj_id 'S' so the key starts with 0x53, like every key of this" \
-	"suite, and 'make clean-ipc' can find a leftover."
-: >"$keyfile"
-show "$S" ftok "$keyfile"
-say "" "Delete and recreate the file: the key follows the inode, not the path," \
-	"so it may change - and a restarted program would miss the old segment."
-rm -f "$keyfile"
-: >"$TMPDIR/other" # take the old inode number, if the file system reuses it
-: >"$keyfile"
-rm -f "$TMPDIR/other"
-show "$S" ftok "$keyfile"
-rm -f "$keyfile"
+show "$B/svshm_private"
 
 step "IPC_CREAT|IPC_EXCL, a missing key, a size too large"
-show "$S" excl
+show "$B/svshm_excl"
 
 step "100 bytes asked, one page used"
 say "shm_segsz keeps 100; the mapping and the resident memory (rss) are a page." \
 	"Note the path of the mapping: /SYSV<key> in the kernel's shm file system," \
 	"with the shmid as its inode number."
-show "$S" size
+show "$B/svshm_size"
 
 step "shmat(NULL) and an explicit address"
-show "$S" addr
+show "$B/svshm_addr"
 
-step "SHM_RDONLY: a write through it is SIGSEGV"
-show "$S" rdonly
+step "SHM_RDONLY: a write through it is SIGSEGV; two attaches, nattch 2"
+say "One process attaches twice: nattch counts attaches, not processes."
+show "$B/svshm_rdonly"
 
-step "IPC_STAT while two processes are attached"
-show "$S" stat
+step "IPC_STAT while two processes attach and detach"
+show "$B/svshm_nattch"
 
 step "IPC_RMID while attached"
-show "$S" rmid
+show "$B/svshm_rm_attached"
 
 step "Kernel persistence: the creator exits, the segment stays"
-show "$S" create persistent-hello
-id=$("$S" info | awk '$1 == "id" {print $2}')
+show "$B/svshm_create" persistent-hello
+id=$("$B/svshm_info" | awk '$1 == "id" {print $2}')
 ipcs_id "$id"
 say "" "/proc/sysvipc/shm is where ipcs gets this (key in decimal):"
 printf '$ cat /proc/sysvipc/shm | (header and shmid %s)\n' "$id"
 awk -v id="$id" 'NR == 1 || $2 == id' /proc/sysvipc/shm
 say "" "A new process finds it by key and reads the bytes:"
-show "$S" read
-show "$S" info
-
-step "IPC_SET: change the mode"
-show "$S" chmod 640
-ipcs_id "$id"
+show "$B/svshm_read"
+show "$B/svshm_info"
 
 step "Remove it while another process is attached"
-say "'hold' attaches and waits for EOF on its stdin."
+say "svshm_hold attaches and waits for EOF on its stdin."
 mkfifo "$TMPDIR/hold.in" "$TMPDIR/hold.out"
-"$S" hold <"$TMPDIR/hold.in" >"$TMPDIR/hold.out" 2>&1 &
+"$B/svshm_hold" <"$TMPDIR/hold.in" >"$TMPDIR/hold.out" 2>&1 &
 hold_pid=$!
 exec {hold_in}<>"$TMPDIR/hold.in" {hold_out}<>"$TMPDIR/hold.out"
 read -t 10 -r line <&"$hold_out"
 # hold has opened both FIFOs (it wrote a line): the names can go now.
 rm -f "$TMPDIR/hold.in" "$TMPDIR/hold.out"
 printf '%s\n' "$line"
-show "$S" read
+show "$B/svshm_read"
 ipcs_id "$id"
-show "$S" remove
+show "$B/svshm_rm"
 ipcs_id "$id"
 say "" "Close hold's stdin: it reads the segment once more and detaches."
 exec {hold_in}>&-
@@ -105,3 +86,27 @@ wait "$hold_pid"
 hold_pid=
 ipcs_id "$id"
 say "(no row: the last detach destroyed it)"
+
+step "ftok: a key made from a file's inode"
+exercise_done 9.1 "ftok's key rebuilt from stat(2), and why two files can share it" || exit 0
+say "ftok(3) packs proj_id, 8 bits of st_dev and 16 bits of st_ino into a key." \
+	"We use proj_id 'S' so the key starts with 0x53, like every key of this" \
+	"suite, and 'make clean-ipc' can find a leftover."
+: >"$keyfile"
+show "$B/svshm_ftok" "$keyfile"
+say "" "Delete and recreate the file: the key follows the inode, not the path," \
+	"so it may change - and a restarted program would miss the old segment."
+rm -f "$keyfile"
+: >"$TMPDIR/other" # take the old inode number, if the file system reuses it
+: >"$keyfile"
+rm -f "$TMPDIR/other"
+show "$B/svshm_ftok" "$keyfile"
+rm -f "$keyfile"
+
+step "IPC_SET: change the mode"
+exercise_done 9.2 "shmctl(IPC_SET) turning mode 0600 into 0640, as ipcs -m shows" || exit 0
+show "$B/svshm_create" mode-test
+id=$("$B/svshm_info" | awk '$1 == "id" {print $2}')
+show "$B/svshm_chmod" 640
+ipcs_id "$id"
+show "$B/svshm_rm"

@@ -26,8 +26,146 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Scaffolding of the parser, below maps_parse_line(). */
 static int bad(char *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static const char *what_is(const char *p, char buf[16]);
+static int get_hex(const char **pp, uint64_t *v, int maxdig, const char *what,
+		   char *err);
+static int blanks(const char **pp, const char *after, const char *next,
+		  char *err);
+
+int maps_parse_line(const char *line, struct maps_entry *e,
+		    char err[MAPS_ERR_MAX])
+{
+	static const char allowed[4][3] = { "r-", "w-", "x-", "ps" };
+	const char *p = line;
+	uint64_t v, x;
+	char b[16];
+
+	memset(e, 0, sizeof(*e));
+	if (*p == '\0')
+		return bad(err, "empty line");
+
+	/* vm_start-vm_end: hex, 64-bit at most.  The kernel pads them to
+	 * 8 digits, so a 64-bit process shows 12 (user space ends at
+	 * 0x7fffffffffff on x86-64) and [vsyscall] shows 16. */
+	if (get_hex(&p, &v, 16, "start address", err) < 0)
+		return -1;
+	e->start = v;
+	if (*p != '-')
+		return bad(err,
+			   "expected '-' after the start address, found %s",
+			   what_is(p, b));
+	p++;
+	if (get_hex(&p, &v, 16, "end address", err) < 0)
+		return -1;
+	e->end = v;
+	if (e->end <= e->start)
+		return bad(err,
+			   "end %llx is not above start %llx (vm_end is one "
+			   "past the last byte: an area is never empty)",
+			   (unsigned long long)e->end,
+			   (unsigned long long)e->start);
+	if (e->start % MAPS_MIN_PAGE || e->end % MAPS_MIN_PAGE)
+		return bad(err,
+			   "%llx-%llx is not page-aligned (an area is a whole "
+			   "number of pages)",
+			   (unsigned long long)e->start,
+			   (unsigned long long)e->end);
+	if (blanks(&p, "addresses", "permissions", err) < 0)
+		return -1;
+
+	/* rwxp: exactly four characters, each from a fixed pair. */
+	for (int i = 0; i < 4; i++) {
+		if (p[i] == '\0')
+			return bad(err,
+				   "truncated: the permissions stop after %d "
+				   "character%s",
+				   i, i == 1 ? "" : "s");
+		if (!strchr(allowed[i], p[i]))
+			return bad(err,
+				   "permissions: character %d is %s; expected "
+				   "[r-][w-][x-][ps] as in rw-p",
+				   i + 1, what_is(p + i, b));
+		e->perms[i] = p[i];
+	}
+	e->perms[4] = '\0';
+	p += 4;
+	if (blanks(&p, "permissions", "offset", err) < 0)
+		return -1;
+
+	/* The offset is vm_pgoff << PAGE_SHIFT: a whole number of pages. */
+	if (get_hex(&p, &v, 16, "offset", err) < 0)
+		return -1;
+	e->offset = v;
+	if (e->offset % MAPS_MIN_PAGE)
+		return bad(err,
+			   "offset %llx is not a multiple of the page size",
+			   (unsigned long long)e->offset);
+	if (blanks(&p, "offset", "device", err) < 0)
+		return -1;
+
+	/* BEGIN EXERCISE 15.2: Parse the device field MAJOR:MINOR into
+	 * e->major and e->minor, leaving P just after it, and reject a
+	 * malformed field (return -1 with a reason of your wording in ERR).
+	 * Hint: proc(5) and the kernel's show_map_vma() say in which base
+	 * the two numbers are printed; <linux/kdev_t.h> says how large each
+	 * can be.  The helpers above read one number and name what they
+	 * found. */
+	if (get_hex(&p, &v, 3, "device major", err) < 0)
+		return -1;
+	e->major = (unsigned int)v;
+	if (*p != ':')
+		return bad(err,
+			   "device: expected ':' after the major, found %s",
+			   what_is(p, b));
+	p++;
+	if (get_hex(&p, &v, 5, "device minor", err) < 0)
+		return -1;
+	e->minor = (unsigned int)v;
+	/* STUB
+	while (*p != '\0' && *p != ' ' && *p != '\t')
+		p++; // skipped: every device reads 00:00 until 15.2 is done
+	e->major = e->minor = 0;
+	*/
+	/* END EXERCISE */
+	if (blanks(&p, "device", "inode", err) < 0)
+		return -1;
+
+	/* The inode is decimal (%lu), unlike every number before it. */
+	if (!isdigit((unsigned char)*p))
+		return bad(err, "inode: expected a decimal digit, found %s",
+			   what_is(p, b));
+	for (x = 0; isdigit((unsigned char)*p); p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (x > (UINT64_MAX - d) / 10)
+			return bad(err, "inode: does not fit in 64 bits");
+		x = x * 10 + d;
+	}
+	e->inode = x;
+
+	/* The path: optional, and everything after the padding - spaces in
+	 * the name included.  (The kernel escapes only '\n', as "\012".) */
+	e->path = p;
+	if (*p != '\0') {
+		if (*p != ' ' && *p != '\t')
+			return bad(
+				err,
+				"inode: expected a decimal digit, a space or "
+				"the end of the line, found %s",
+				what_is(p, b));
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e->path = p;
+	}
+	/* d_path() appends " (deleted)" when the name was unlinked (or never
+	 * existed: SysV segments, shared anonymous memory, memfds). */
+	size_t n = strlen(e->path);
+	e->deleted = n >= 10 && strcmp(e->path + n - 10, " (deleted)") == 0;
+	return 0;
+}
 
 /* Write the reason for a rejection; always returns -1. */
 static int bad(char *err, const char *fmt, ...)
@@ -105,135 +243,6 @@ static int blanks(const char **pp, const char *after, const char *next,
 	while (*p == ' ' || *p == '\t')
 		p++;
 	*pp = p;
-	return 0;
-}
-
-int maps_parse_line(const char *line, struct maps_entry *e,
-		    char err[MAPS_ERR_MAX])
-{
-	static const char allowed[4][3] = { "r-", "w-", "x-", "ps" };
-	const char *p = line;
-	uint64_t v, x;
-	char b[16];
-
-	memset(e, 0, sizeof(*e));
-	if (*p == '\0')
-		return bad(err, "empty line");
-
-	/* vm_start-vm_end: hex, 64-bit at most.  The kernel pads them to
-	 * 8 digits, so a 64-bit process shows 12 (user space ends at
-	 * 0x7fffffffffff on x86-64) and [vsyscall] shows 16. */
-	if (get_hex(&p, &v, 16, "start address", err) < 0)
-		return -1;
-	e->start = v;
-	if (*p != '-')
-		return bad(err,
-			   "expected '-' after the start address, found %s",
-			   what_is(p, b));
-	p++;
-	if (get_hex(&p, &v, 16, "end address", err) < 0)
-		return -1;
-	e->end = v;
-	if (e->end <= e->start)
-		return bad(err,
-			   "end %llx is not above start %llx (vm_end is one "
-			   "past the last byte: an area is never empty)",
-			   (unsigned long long)e->end,
-			   (unsigned long long)e->start);
-	if (e->start % MAPS_MIN_PAGE || e->end % MAPS_MIN_PAGE)
-		return bad(err,
-			   "%llx-%llx is not page-aligned (an area is a whole "
-			   "number of pages)",
-			   (unsigned long long)e->start,
-			   (unsigned long long)e->end);
-	if (blanks(&p, "addresses", "permissions", err) < 0)
-		return -1;
-
-	/* rwxp: exactly four characters, each from a fixed pair. */
-	for (int i = 0; i < 4; i++) {
-		if (p[i] == '\0')
-			return bad(err,
-				   "truncated: the permissions stop after %d "
-				   "character%s",
-				   i, i == 1 ? "" : "s");
-		if (!strchr(allowed[i], p[i]))
-			return bad(err,
-				   "permissions: character %d is %s; expected "
-				   "[r-][w-][x-][ps] as in rw-p",
-				   i + 1, what_is(p + i, b));
-		e->perms[i] = p[i];
-	}
-	e->perms[4] = '\0';
-	p += 4;
-	if (blanks(&p, "permissions", "offset", err) < 0)
-		return -1;
-
-	/* The offset is vm_pgoff << PAGE_SHIFT: a whole number of pages. */
-	if (get_hex(&p, &v, 16, "offset", err) < 0)
-		return -1;
-	e->offset = v;
-	if (e->offset % MAPS_MIN_PAGE)
-		return bad(err,
-			   "offset %llx is not a multiple of the page size",
-			   (unsigned long long)e->offset);
-	if (blanks(&p, "offset", "device", err) < 0)
-		return -1;
-
-	/* BEGIN EXERCISE 15.2: Parse the device field MAJOR:MINOR into
-	 * e->major and e->minor, and reject a malformed one with a reason.
-	 * Hint: both numbers are HEX (fe:00 is major 254): call get_hex()
-	 * twice (major <= 3 digits, minor <= 5) and demand the ':' between. */
-	if (get_hex(&p, &v, 3, "device major", err) < 0)
-		return -1;
-	e->major = (unsigned int)v;
-	if (*p != ':')
-		return bad(err,
-			   "device: expected ':' after the major, found %s",
-			   what_is(p, b));
-	p++;
-	if (get_hex(&p, &v, 5, "device minor", err) < 0)
-		return -1;
-	e->minor = (unsigned int)v;
-	/* STUB
-	while (*p != '\0' && *p != ' ' && *p != '\t')
-		p++;
-	e->major = e->minor = 0;
-	*/
-	/* END EXERCISE */
-	if (blanks(&p, "device", "inode", err) < 0)
-		return -1;
-
-	/* The inode is decimal (%lu), unlike every number before it. */
-	if (!isdigit((unsigned char)*p))
-		return bad(err, "inode: expected a decimal digit, found %s",
-			   what_is(p, b));
-	for (x = 0; isdigit((unsigned char)*p); p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (x > (UINT64_MAX - d) / 10)
-			return bad(err, "inode: does not fit in 64 bits");
-		x = x * 10 + d;
-	}
-	e->inode = x;
-
-	/* The path: optional, and everything after the padding - spaces in
-	 * the name included.  (The kernel escapes only '\n', as "\012".) */
-	e->path = p;
-	if (*p != '\0') {
-		if (*p != ' ' && *p != '\t')
-			return bad(
-				err,
-				"inode: expected a decimal digit, a space or "
-				"the end of the line, found %s",
-				what_is(p, b));
-		while (*p == ' ' || *p == '\t')
-			p++;
-		e->path = p;
-	}
-	/* d_path() appends " (deleted)" when the name was unlinked (or never
-	 * existed: SysV segments, shared anonymous memory, memfds). */
-	size_t n = strlen(e->path);
-	e->deleted = n >= 10 && strcmp(e->path + n - 10, " (deleted)") == 0;
 	return 0;
 }
 
@@ -316,155 +325,6 @@ size_t maps_parse_text(char *text, size_t len, const char *name,
 	return nbad;
 }
 
-/* ---- classification ------------------------------------------------ */
-
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* libc.so.6, ld-linux-x86-64.so.2, libfoo.so: ".so" then '.' or end. */
-static bool is_library(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	const char *s = base ? base + 1 : path;
-
-	while ((s = strstr(s, ".so")) != NULL) {
-		if (s[3] == '\0' || s[3] == '.' || s[3] == ' ')
-			return true;
-		s += 3;
-	}
-	return false;
-}
-
-/* Pages the kernel itself maps into every process (arch_vma_name and
- * the "special mappings": vdso, its data page, the legacy vsyscall page,
- * and ARM's equivalents). */
-static bool is_vdso(const char *p)
-{
-	static const char *const names[] = {
-		"[vdso]",     "[vvar]",	   "[vvar_vclock]",
-		"[vsyscall]", "[vectors]", "[sigpage]",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(p, names[i]) == 0)
-			return true;
-	return false;
-}
-
-enum maps_kind maps_classify(const struct maps_table *t, size_t i,
-			     const char *exe)
-{
-	const struct maps_entry *e = &t->v[i];
-	const char *p = e->path;
-
-	if (p[0] == '\0') {
-		/* No file: anonymous memory.  ---p is address space that is
-		 * reserved but unusable (thread-stack guard pages, gaps). */
-		if (strncmp(e->perms, "---", 3) == 0)
-			return MK_GUARD;
-		/* .bss: anonymous zero pages that the ELF loader maps right
-		 * after the last file-backed page of the program's data. */
-		if (i > 0 && t->v[i - 1].end == e->start &&
-		    maps_classify(t, i - 1, exe) == MK_DATA)
-			return MK_BSS;
-		return MK_ANON;
-	}
-	if (p[0] == '[') {
-		if (strcmp(p, "[heap]") == 0)
-			return MK_HEAP;
-		if (strcmp(p, "[stack]") == 0 || starts_with(p, "[stack:"))
-			return MK_STACK;
-		if (is_vdso(p))
-			return MK_VDSO;
-		/* Names given with prctl(PR_SET_VMA_ANON_NAME), Linux 5.17+
-		 * built with CONFIG_ANON_VMA_NAME. */
-		if (starts_with(p, "[anon:"))
-			return MK_ANON;
-		/* Shared anonymous memory named the same way (newer kernels). */
-		return starts_with(p, "[anon_shmem:") ? MK_ANON_SHARED
-						      : MK_SPECIAL;
-	}
-	/* BEGIN EXERCISE 15.1: Recognise the three shared-memory kinds by
-	 * their path: a System V segment ("/SYSV" + its key in 8 hex digits,
-	 * then " (deleted)"), a POSIX shm object (under /dev/shm/), and
-	 * shared anonymous memory ("/dev/zero (deleted)"; plain "/dev/zero"
-	 * is a MAP_PRIVATE map of the device).  Hint: starts_with(), strspn()
-	 * and strcmp() are enough; the order matters only for "/dev/". */
-	if (starts_with(p, "/SYSV") && strspn(p + 5, "0123456789abcdef") == 8 &&
-	    (p[13] == '\0' || p[13] == ' '))
-		return MK_SYSV;
-	if (starts_with(p, "/dev/shm/"))
-		return MK_POSIX;
-	if (strcmp(p, "/dev/zero (deleted)") == 0)
-		return MK_ANON_SHARED;
-	if (strcmp(p, "/dev/zero") == 0)
-		return MK_DEVZERO;
-	/* END EXERCISE */
-	if (starts_with(p, "/memfd:"))
-		return MK_MEMFD;
-	if (exe && strcmp(p, exe) == 0) /* both carry any " (deleted)" */
-		return e->perms[2] == 'x'   ? MK_TEXT
-		       : e->perms[1] == 'w' ? MK_DATA
-					    : MK_RODATA;
-	if (e->deleted)
-		return MK_DELETED;
-	if (is_library(p))
-		return MK_LIB;
-	return e->perms[3] == 's' ? MK_FILE_SHARED : MK_FILE_PRIV;
-}
-
-static const struct {
-	const char *name, *about;
-} kinds[MK_COUNT] = {
-	[MK_TEXT] = { "text", "the program's machine code" },
-	[MK_RODATA] = { "rodata", "the program's read-only data, ELF headers, "
-				  "RELRO" },
-	[MK_DATA] = { "data", "the program's initialised writable data" },
-	[MK_BSS] = { "bss", "the program's zero-initialised data (no file)" },
-	[MK_HEAP] = { "heap", "the brk() area that malloc() grows" },
-	[MK_STACK] = { "stack", "the main thread's stack (grows down)" },
-	[MK_VDSO] = { "vdso", "code/data the kernel maps into every process" },
-	[MK_LIB] = { "lib", "a shared library (ld.so maps it in segments)" },
-	[MK_ANON] = { "anon", "private anonymous memory (malloc arenas, "
-			      "thread stacks, big malloc blocks)" },
-	[MK_GUARD] = { "guard", "no-access area: guard page or reserved "
-				"range" },
-	[MK_FILE_SHARED] = { "file-shared", "MAP_SHARED file: stores reach "
-					    "the file" },
-	[MK_FILE_PRIV] = { "file-private", "MAP_PRIVATE file: stores are "
-					   "copy-on-write" },
-	[MK_SYSV] = { "sysv-shm", "System V segment (shmat): /SYSV<key>" },
-	[MK_POSIX] = { "posix-shm", "POSIX shared memory (shm_open): a tmpfs "
-				    "file in /dev/shm" },
-	[MK_ANON_SHARED] = { "anon-shared", "MAP_SHARED|MAP_ANONYMOUS or "
-					    "MAP_SHARED of /dev/zero" },
-	[MK_DEVZERO] = { "dev-zero", "MAP_PRIVATE of /dev/zero: plain "
-				     "anonymous memory" },
-	[MK_MEMFD] = { "memfd", "memfd_create(): a file with no name" },
-	[MK_DELETED] = { "deleted", "a file unlinked while still mapped" },
-	[MK_SPECIAL] = { "special", "another area the kernel names itself" },
-};
-
-const char *maps_kind_name(enum maps_kind k)
-{
-	return k < MK_COUNT ? kinds[k].name : "?";
-}
-
-const char *maps_kind_about(enum maps_kind k)
-{
-	return k < MK_COUNT ? kinds[k].about : "?";
-}
-
-const char *maps_guess_exe(const struct maps_table *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		if (t->v[i].path[0] == '/' && t->v[i].perms[3] == 'p')
-			return t->v[i].path;
-	return NULL;
-}
-
 bool maps_same(const struct maps_entry *a, const struct maps_entry *b)
 {
 	return a->start == b->start && a->end == b->end &&
@@ -473,7 +333,7 @@ bool maps_same(const struct maps_entry *a, const struct maps_entry *b)
 	       strcmp(a->perms, b->perms) == 0 && strcmp(a->path, b->path) == 0;
 }
 
-const struct maps_entry *maps_find(const struct maps_table *t, uint64_t addr)
+const struct maps_entry *maps_lookup(const struct maps_table *t, uint64_t addr)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].start <= addr && addr < t->v[i].end)

@@ -111,6 +111,6 @@ const char *maps_guess_exe(const struct maps_table *t);
 bool maps_same(const struct maps_entry *a, const struct maps_entry *b);
 
 /* The entry that contains ADDR, or NULL. */
-const struct maps_entry *maps_find(const struct maps_table *t, uint64_t addr);
+const struct maps_entry *maps_lookup(const struct maps_table *t, uint64_t addr);
 
 #endif
