@@ -1,0 +1,257 @@
+/*
+ * procs.c - lab 16's scaffolding for two processes: where they run, what
+ * happens when one dies, counted semaphores, and buffers whose pages exist
+ * before any clock starts.
+ *
+ * Man pages: sched_setaffinity(2), prctl(2) (PR_SET_PDEATHSIG),
+ * setitimer(2), sigaction(2), madvise(2), mprotect(2), sysconf(3).
+ */
+#include "ipc_speed.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+size_t page_size; /* sysconf(_SC_PAGESIZE), set by setup_process() */
+
+double now(void)
+{
+	struct timespec ts;
+
+	CHK(clock_gettime(CLOCK_MONOTONIC, &ts), "clock_gettime",
+	    "CLOCK_MONOTONIC");
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+size_t min_size(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+size_t round_up(size_t n, size_t to)
+{
+	return (n + to - 1) / to * to;
+}
+
+/* "1 MiB", "64 KiB", "100 B" */
+const char *human(char *buf, size_t len, size_t n)
+{
+	if (n >= MiB && n % MiB == 0)
+		snprintf(buf, len, "%zu MiB", n / MiB);
+	else if (n >= KiB && n % KiB == 0)
+		snprintf(buf, len, "%zu KiB", n / KiB);
+	else
+		snprintf(buf, len, "%zu B", n);
+	return buf;
+}
+
+/* A number from /proc/sys, or FALLBACK where it cannot be read (some
+ * containers hide /proc/sys): not an error, the limit is just unknown. */
+size_t proc_limit(const char *path, size_t fallback)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+	int n;
+
+	if (!f)
+		return fallback;
+	n = fscanf(f, "%llu", &v);
+	fclose(f);
+	return n == 1 && v > 0 ? (size_t)v : fallback;
+}
+
+/*
+ * The producer and the consumer get a CPU each: the first two CPUs this
+ * process may use.  Left alone, the scheduler likes to run a process it
+ * wakes on the CPU of the process that woke it ("wake affine"); a producer
+ * and a consumer that wake each other all the time can end up sharing ONE
+ * CPU and stay there.  The CPUs column shows it (1.00 instead of 2.00);
+ * --no-pin lets you watch it happen.  With a single CPU nothing is pinned.
+ */
+int ncpus;		    /* CPUs we may use, before pinning */
+int cpu_of[2] = { -1, -1 }; /* the producer's, the consumer's */
+
+void choose_cpus(void)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	CHK(sched_getaffinity(0, sizeof(set), &set), "sched_getaffinity",
+	    "self");
+	ncpus = CPU_COUNT(&set);
+	for (int c = 0; c < CPU_SETSIZE && n < 2 && !opt.no_pin; c++)
+		if (CPU_ISSET(c, &set))
+			cpu_of[n++] = c;
+	if (n < 2)
+		cpu_of[0] = cpu_of[1] = -1;
+}
+
+void pin_to(int cpu)
+{
+	cpu_set_t set;
+	char what[16];
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	snprintf(what, sizeof(what), "CPU %d", cpu);
+	CHK(sched_setaffinity(0, sizeof(set), &set), "sched_setaffinity", what);
+}
+
+/*
+ * The parent must not hang if its child dies: a producer blocked in
+ * sem_wait() or msgsnd() would wait for a consumer that is gone.  Its
+ * SIGCHLD and SIGALRM handlers are installed WITHOUT SA_RESTART (transfer.c)
+ * so that a blocked call returns EINTR; a SIGALRM every second while a
+ * child runs closes the race where the child dies just before the parent
+ * blocks.  The child needs neither: PR_SET_PDEATHSIG kills it if the
+ * parent dies.
+ */
+volatile sig_atomic_t child_died;
+pid_t parent_pid;
+const char *running; /* the method being measured, for messages */
+static pid_t peer_pid;
+
+void watch_child(pid_t pid, bool on)
+{
+	struct itimerval it = { 0 };
+
+	peer_pid = pid;
+	if (on)
+		it.it_interval.tv_sec = it.it_value.tv_sec = 1;
+	CHK(setitimer(ITIMER_REAL, &it, NULL), "setitimer", "ITIMER_REAL");
+}
+
+/* Wait for the child; EINTR (our own alarm) is not a reason to stop. */
+int reap(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			die("waitpid", "child");
+	return st;
+}
+
+void peer_lost(void)
+{
+	int st = reap(peer_pid);
+
+	if (WIFSIGNALED(st))
+		fail("%s: the other process was killed by SIG%s", running,
+		     sigabbrev_np(WTERMSIG(st)));
+	fail("%s: the other process exited (status %d) before the end", running,
+	     WEXITSTATUS(st));
+}
+
+/* In the child: die with the parent, even if it is SIGKILLed. */
+void die_with_parent(void)
+{
+	CHK(prctl(PR_SET_PDEATHSIG, SIGKILL), "prctl", "PR_SET_PDEATHSIG");
+	if (getppid() != parent_pid) /* it died before prctl() */
+		_exit(1);
+}
+
+/*
+ * sem_wait/sem_post, counted.  They are library calls that enter the
+ * kernel (futex(2)) only to sleep or to wake a sleeper: the sleeps column
+ * shows how often.  A sem_wait interrupted by SIGCHLD or SIGALRM returns
+ * EINTR; if the child is gone, one last sem_trywait tells whether it
+ * posted before it exited (a normal end) or not (it died).
+ */
+void sem_take(sem_t *s, const char *what)
+{
+	for (;;) {
+		tally.calls++;
+		if (sem_wait(s) == 0)
+			return;
+		if (errno != EINTR)
+			die("sem_wait", what);
+		if (child_died) {
+			tally.calls++;
+			if (sem_trywait(s) == 0)
+				return;
+			peer_lost();
+		}
+	}
+}
+
+void sem_give(sem_t *s, const char *what)
+{
+	tally.calls++;
+	CHK(sem_post(s), "sem_post", what);
+}
+
+/*
+ * A private buffer, with one spare page in front of it (the System V queue
+ * borrows the 8 bytes before each message, see sysv_send) and a PROT_NONE
+ * guard page behind it: a copy that runs past the end crashes at once
+ * instead of quietly overwriting the next buffer.  mprotect works on whole
+ * pages, so the page size comes from sysconf, never a 4096 written in (lab
+ * 3).  MAP_POPULATE: the pages exist before any clock starts, since a page
+ * fault costs about as much as copying the page.  MADV_DONTFORK keeps the
+ * parent's buffers out of its children: otherwise fork(2) would make them
+ * copy-on-write, and the parent's next store to each page would fault.
+ */
+unsigned char *alloc_buf(size_t len, bool dontfork)
+{
+	size_t total = page_size + round_up(len, page_size) + page_size;
+	unsigned char *p =
+		CHK_MAP(mmap(NULL, total, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
+			"mmap", "buffer");
+
+	CHK(mprotect(p + total - page_size, page_size, PROT_NONE), "mprotect",
+	    "guard page");
+	if (dontfork)
+		CHK(madvise(p, total, MADV_DONTFORK), "madvise(MADV_DONTFORK)",
+		    "buffer");
+	return p + page_size;
+}
+
+/*
+ * Map every page of a shared region into THIS process, writable, now.
+ * fork(2) copies no page tables of shared mappings, and MAP_POPULATE on
+ * MAP_SHARED populates for reading only.  MADV_POPULATE_WRITE (Linux 5.14)
+ * does exactly this; older kernels get a read of every page.
+ */
+void prefault(void *p, size_t len, const char *what)
+{
+	if (madvise(p, len, MADV_POPULATE_WRITE) == 0)
+		return;
+	if (errno != EINVAL)
+		die("madvise(MADV_POPULATE_WRITE)", what);
+	for (size_t off = 0; off < len; off += page_size)
+		(void)*((volatile unsigned char *)p + off);
+}
+
+double tv_secs(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static struct timeval tv_sub(struct timeval b, struct timeval a)
+{
+	struct timeval d;
+
+	timersub(&b, &a, &d);
+	return d;
+}
+
+/* *D = B - A for the fields the report uses. */
+void rusage_diff(struct rusage *d, const struct rusage *a,
+		 const struct rusage *b)
+{
+	memset(d, 0, sizeof(*d));
+	d->ru_utime = tv_sub(b->ru_utime, a->ru_utime);
+	d->ru_stime = tv_sub(b->ru_stime, a->ru_stime);
+	d->ru_nvcsw = b->ru_nvcsw - a->ru_nvcsw;
+	d->ru_minflt = b->ru_minflt - a->ru_minflt;
+	d->ru_majflt = b->ru_majflt - a->ru_majflt;
+}
