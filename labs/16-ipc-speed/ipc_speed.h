@@ -195,6 +195,7 @@ const char *human(char *buf, size_t len, size_t n);
 size_t proc_limit(const char *path, size_t fallback);
 void choose_cpus(void);
 void pin_to(int cpu);
+void watch_signals(void);
 void watch_child(pid_t pid, bool on);
 int reap(pid_t pid);
 LAB_NORETURN void peer_lost(void);

@@ -107,7 +107,7 @@ void pin_to(int cpu)
 /*
  * The parent must not hang if its child dies: a producer blocked in
  * sem_wait() or msgsnd() would wait for a consumer that is gone.  Its
- * SIGCHLD and SIGALRM handlers are installed WITHOUT SA_RESTART (transfer.c)
+ * SIGCHLD and SIGALRM handlers are installed WITHOUT SA_RESTART
  * so that a blocked call returns EINTR; a SIGALRM every second while a
  * child runs closes the race where the child dies just before the parent
  * blocks.  The child needs neither: PR_SET_PDEATHSIG kills it if the
@@ -117,6 +117,34 @@ volatile sig_atomic_t child_died;
 pid_t parent_pid;
 const char *running; /* the method being measured, for messages */
 static pid_t peer_pid;
+
+static void on_sigchld(int sig)
+{
+	(void)sig;
+	child_died = 1;
+}
+
+static void on_sigalrm(int sig)
+{
+	(void)sig; /* nothing: interrupting the blocked call is the point */
+}
+
+static void install(int sig, void (*fn)(int))
+{
+	/* sa_flags = 0: no SA_RESTART, blocked calls return EINTR. */
+	struct sigaction sa = { .sa_handler = fn };
+
+	sigemptyset(&sa.sa_mask);
+	CHK(sigaction(sig, &sa, NULL), "sigaction", sigabbrev_np(sig));
+}
+
+void watch_signals(void)
+{
+	install(SIGCHLD, on_sigchld);
+	install(SIGALRM, on_sigalrm);
+	install(SIGPIPE, SIG_IGN); /* a dead reader: EPIPE, not death */
+}
+
 
 void watch_child(pid_t pid, bool on)
 {

@@ -274,26 +274,6 @@ void run_memcpy(enum row row, size_t bufsz, struct result *r)
 
 /* ---- the process, once ------------------------------------------------- */
 
-static void on_sigchld(int sig)
-{
-	(void)sig;
-	child_died = 1;
-}
-
-static void on_sigalrm(int sig)
-{
-	(void)sig; /* nothing: interrupting the blocked call is the point */
-}
-
-static void install(int sig, void (*fn)(int))
-{
-	/* sa_flags = 0: no SA_RESTART, blocked calls return EINTR. */
-	struct sigaction sa = { .sa_handler = fn };
-
-	sigemptyset(&sa.sa_mask);
-	CHK(sigaction(sig, &sa, NULL), "sigaction", sigabbrev_np(sig));
-}
-
 /* Pin the parent (it produces, and runs memcpy), install the handlers,
  * map the shared page and the buffers every run reuses. */
 void setup_process(void)
@@ -305,9 +285,7 @@ void setup_process(void)
 	parent_pid = getpid();
 	choose_cpus();
 	pin_to(cpu_of[0]);
-	install(SIGCHLD, on_sigchld);
-	install(SIGALRM, on_sigalrm);
-	install(SIGPIPE, SIG_IGN); /* a dead reader: EPIPE, not death */
+	watch_signals();
 
 	sh = CHK_MAP(mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 			  MAP_SHARED | MAP_ANONYMOUS, -1, 0),
