@@ -191,6 +191,7 @@ extern const char *running;
 double now(void);
 size_t min_size(size_t a, size_t b);
 size_t round_up(size_t n, size_t to);
+const char *size_text(char *buf, size_t len, size_t n, bool brief);
 const char *human(char *buf, size_t len, size_t n);
 size_t proc_limit(const char *path, size_t fallback);
 void choose_cpus(void);

@@ -38,16 +38,21 @@ size_t round_up(size_t n, size_t to)
 	return (n + to - 1) / to * to;
 }
 
-/* "1 MiB", "64 KiB", "100 B" */
+/* "1 MiB", "64 KiB", "100 B"; BRIEF: "1M", "64K", "100" */
+const char *size_text(char *buf, size_t len, size_t n, bool brief)
+{
+	static const size_t unit[] = { 1, KiB, MiB };
+	static const char *const name[2][3] = { { " B", " KiB", " MiB" },
+						{ "", "K", "M" } };
+	int u = n >= MiB && n % MiB == 0 ? 2 : n >= KiB && n % KiB == 0 ? 1 : 0;
+
+	snprintf(buf, len, "%zu%s", n / unit[u], name[brief][u]);
+	return buf;
+}
+
 const char *human(char *buf, size_t len, size_t n)
 {
-	if (n >= MiB && n % MiB == 0)
-		snprintf(buf, len, "%zu MiB", n / MiB);
-	else if (n >= KiB && n % KiB == 0)
-		snprintf(buf, len, "%zu KiB", n / KiB);
-	else
-		snprintf(buf, len, "%zu B", n);
-	return buf;
+	return size_text(buf, len, n, false);
 }
 
 /* A number from /proc/sys, or FALLBACK where it cannot be read (some
@@ -144,7 +149,6 @@ void watch_signals(void)
 	install(SIGALRM, on_sigalrm);
 	install(SIGPIPE, SIG_IGN); /* a dead reader: EPIPE, not death */
 }
-
 
 void watch_child(pid_t pid, bool on)
 {

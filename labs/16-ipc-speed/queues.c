@@ -35,6 +35,17 @@ static const char *skip_reason(struct result *r, const char *call, int err)
 	return r->note;
 }
 
+/* A send that failed with errno ERR: EINTR is our own SIGCHLD or SIGALRM
+ * (try again, unless the consumer is gone), anything else an error. */
+static void send_failed(int err, const char *call, const char *name)
+{
+	errno = err;
+	if (err != EINTR)
+		die(call, name);
+	if (child_died)
+		peer_lost();
+}
+
 /* POSIX: no header to prepend, a message goes straight from our buffer.
  * mq_receive() needs room for a full message (mq_msgsize) whatever is
  * coming: the consumer's buffer has x->slack spare bytes for that. */
@@ -45,10 +56,7 @@ void pmq_send(struct xfer *x, unsigned char *p, size_t n)
 
 		tally.calls++;
 		if (mq_send(x->mq, (const char *)p, m, 0) == -1) {
-			if (errno != EINTR)
-				die("mq_send", x->name);
-			if (child_died)
-				peer_lost();
+			send_failed(errno, "mq_send", x->name);
 			continue;
 		}
 		tally.copied += m;
@@ -168,12 +176,7 @@ void sysv_send(struct xfer *x, unsigned char *p, size_t n)
 		err = errno;
 		memcpy(hdr, saved, sizeof(saved));
 		if (rc == -1) {
-			if (err != EINTR) {
-				errno = err;
-				die("msgsnd", x->name);
-			}
-			if (child_died)
-				peer_lost();
+			send_failed(err, "msgsnd", x->name);
 			continue;
 		}
 		tally.copied += m;

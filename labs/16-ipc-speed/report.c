@@ -46,13 +46,7 @@ static double sys_pct(const struct result *r)
 
 static const char *short_size(char *buf, size_t len, size_t n)
 {
-	if (n >= MiB && n % MiB == 0)
-		snprintf(buf, len, "%zuM", n / MiB);
-	else if (n >= KiB && n % KiB == 0)
-		snprintf(buf, len, "%zuK", n / KiB);
-	else
-		snprintf(buf, len, "%zu", n);
-	return buf;
+	return size_text(buf, len, n, true);
 }
 
 static void print_ratio(enum row row, enum row ref, int w)
