@@ -4,8 +4,10 @@
  * are found by their name in the header, never by their position.
  *
  *   $ build/16-ipc-speed/ipc_speed -m pipe-big,ring -c 64K,1M -s 64M -r 1 --csv
- *   kind,method,label,payload_bytes,chunk_bytes,...,cpus,sys_pct,p50_us,p99_us,note
- *   throughput,pipe-big,pipe enlarged to 1 MiB,67108864,65536,...
+ *   kind,method,label,payload_bytes,chunk_bytes,unit_bytes,buffer_bytes,seconds,gb_per_s,x_pipe_big,x_memcpy,copies_per_byte,calls_per_mib,sleeps_per_mib,faults_per_mib,cpus,sys_pct,p50_us,p99_us,note
+ *   throughput,pipe-big,pipe enlarged to 1 MiB,67108864,65536,65536,1048576,0.848805,0.079,1.000,,2.000,32.00,0.78,0.11,0.10,92.6,,,
+ *   throughput,ring,shm ring 4 x 64 KiB copy in/out,67108864,65536,65536,262144,0.064590,1.039,13.141,,2.000,64.00,4.44,0.09,0.44,71.0,,,
+ *   ...
  */
 #include "ipc_speed.h"
 

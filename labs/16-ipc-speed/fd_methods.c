@@ -6,11 +6,15 @@
  * copies per byte, the same count as the copying ring.
  *
  *   $ build/16-ipc-speed/ipc_speed -m pipe,pipe-big,unix -s 256M -l 0
- *   method       buffer    GB/s ... copies/B calls/MiB sleeps/MiB faults/MiB  CPUs  sys%
- *   pipe            64K    1.49 ...     2.00      17.0       31.3        0.0  0.87    96
- *   pipe-big         1M    4.12 ...     2.00       2.0        0.3        0.0  1.88    97
- *   unix             8M    5.16 ...     2.00       2.2        0.6        0.0  1.77    98
- *   note: unix: asked SO_SNDBUF 4 MiB; getsockopt says 8 MiB (the kernel doubles ...
+ *   ...
+ *   method       buffer    GB/s x pipe-big x memcpy copies/B calls/MiB sleeps/MiB faults/MiB  CPUs  sys%
+ *   pipe            64K    0.06       0.13       -     2.00      17.0       28.1        0.0  0.12    93
+ *   pipe-big         1M    0.48       1.00       -     2.00       2.0        0.5        0.0  0.32    98
+ *   unix             8M    0.82       1.72       -     2.00       2.1        0.1        0.0  0.21    91
+ *   ...
+ *   note: unix: asked SO_SNDBUF 4 MiB; getsockopt says 8388608 bytes (the kernel caps the request at net.core.wmem_max = 4194304 and doubles it)
+ *
+ * (The same busy 2-vCPU machine as in ring.c; sys% is the kernel's share.)
  *
  * Man pages: pipe(7), fcntl(2) (F_SETPIPE_SZ, F_GETPIPE_SZ), unix(7),
  * socket(7) (SO_SNDBUF), socketpair(2).

@@ -3,8 +3,12 @@
  * to stderr and exits 2:
  *
  *   $ build/16-ipc-speed/ipc_speed -m nope
- *   usage: ipc_speed [-s SIZE] [-c CHUNK[,CHUNK...]] [-n SLOTS] ...
  *   ipc_speed: unknown method 'nope'
+ *   usage: ipc_speed [-s SIZE] [-c CHUNK[,CHUNK...]] [-n SLOTS] [-r REPS] [-l ROUNDS]
+ *                    [-m LIST] [--sweep] [--csv] [--no-pin] [--flip OFFSET]
+ *   ...
+ *   $ echo $?
+ *   2
  *
  * Man pages: getopt(3).
  */

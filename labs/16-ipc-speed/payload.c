@@ -14,7 +14,7 @@
  * catching it:
  *
  *   $ build/16-ipc-speed/ipc_speed -m ring -s 16M -r 1 -l 0 --flip 123456
- *   ipc_speed: ring: the payload arrived damaged: 16 of 16 chunks, 0 bad stamps, checksum ..., expected ...
+ *   ipc_speed: ring: the payload arrived damaged: 16 of 16 chunks, 0 bad stamps, checksum abc306e599d2cff0, expected abc306e599d2d000
  *   $ echo $?
  *   1
  */

@@ -4,10 +4,11 @@
  * send and out of it on receive, like a pipe, but a message is small (the
  * system's limits), so a chunk takes many calls.
  *
- *   $ build/16-ipc-speed/ipc_speed -m posix-mq,sysv-msg -s 256M -l 0
- *   method       buffer    GB/s ... copies/B calls/MiB sleeps/MiB ...
- *   posix-mq        80K    1.91 ...     2.00     256.0        3.9 ...
- *   sysv-msg        16K    0.62 ...     2.00     256.0       61.0 ...
+ *   $ build/16-ipc-speed/ipc_speed -m posix-mq,sysv-msg -s 64M -l 0
+ *   ...
+ *   method       buffer    GB/s x pipe-big x memcpy copies/B calls/MiB sleeps/MiB faults/MiB  CPUs  sys%
+ *   posix-mq        80K    0.27         -       -     2.00     256.0        3.1        0.1  0.31    79
+ *   sysv-msg        16K    0.05         -       -     2.00     256.0       44.8        0.0  0.16    89
  *
  * Man pages: mq_overview(7), mq_open(3), mq_send(3), mq_receive(3),
  * msgget(2), msgsnd(2), msgctl(2), getrlimit(2) (RLIMIT_MSGQUEUE).

@@ -13,11 +13,11 @@
  *
  *   $ head -c 256M /dev/urandom >/tmp/in
  *   $ build/16-ipc-speed/relay -m pipe /tmp/in /tmp/out && cmp /tmp/in /tmp/out
- *   relay: pipe: 268435456 bytes in 1.113 s = 0.24 GB/s; copies/B 4.00 (counted); CPU: user 0.01 s, sys 0.93 s, 8192 sleeps
+ *   relay: pipe: 268435456 bytes in 21.865 s = 0.01 GB/s; copies/B 4.00 (counted); CPU: user 0.14 s, sys 1.45 s, 6309 sleeps
  *   $ build/16-ipc-speed/relay -m shm /tmp/in /tmp/out && cmp /tmp/in /tmp/out
- *   relay: shm: 268435456 bytes in 0.566 s = 0.47 GB/s; copies/B 2.00 (counted); CPU: user 0.00 s, sys 0.49 s, 210 sleeps
+ *   relay: shm: 268435456 bytes in 6.175 s = 0.04 GB/s; copies/B 2.00 (counted); CPU: user 0.00 s, sys 0.94 s, 175 sleeps
  *
- * (A busy 2-vCPU AMD EPYC; the guide has quieter figures.)  The time covers
+ * (A 2-vCPU AMD EPYC, very busy with other jobs.)  The time covers
  * the read(2) and write(2) calls into the page cache, not the writeback to
  * a disk, which happens later (on tmpfs: never).
  *

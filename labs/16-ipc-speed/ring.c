@@ -19,12 +19,14 @@
  *   $ build/16-ipc-speed/ipc_speed -m ring,ring-zc -s 256M -l 0
  *   ipc_speed: each method moves 256 MiB in 1 MiB chunks (ring: 4 x 1 MiB), fastest of 3 runs
  *   2 CPUs; producer on CPU 0, consumer on CPU 1
- *   method       buffer    GB/s x pipe-big x memcpy copies/B calls/MiB ...
- *   ring             4M   10.49       -        -     2.00       4.0 ...
- *   ring-zc          4M    3.69       -        -     0.00       4.0 ...
  *
- * (That machine: 2 vCPUs of an AMD EPYC; zero-copy was SLOWER there.  The
- * guide explains why, and why your machine may say the opposite.)
+ *   method       buffer    GB/s x pipe-big x memcpy copies/B calls/MiB sleeps/MiB faults/MiB  CPUs  sys%
+ *   ring             4M    1.43         -       -     2.00       4.0        0.8        0.0  0.43    17
+ *   ring-zc          4M    0.71         -       -     0.00       4.0        0.7        0.0  0.25     7
+ *
+ * (2 vCPUs of an AMD EPYC, busy with other jobs: CPUs 0.43 where a quiet
+ * machine gives about 2.  Zero-copy was slower there; the guide explains
+ * why that can be, and why your machine may say the opposite.)
  *
  * Man pages: shm_open(3), mmap(2), sem_init(3), sem_overview(7),
  * madvise(2) (MADV_POPULATE_WRITE).
