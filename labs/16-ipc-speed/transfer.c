@@ -68,6 +68,11 @@ static bool is_ring(enum row row)
 	return row == R_RING || row == R_RING_ZC || row == R_RING_4K;
 }
 
+static bool is_fd(enum row row)
+{
+	return row == R_PIPE || row == R_PIPE_BIG || row == R_UNIX;
+}
+
 /* Byte streams and queues: the producer reuses one buffer (x->buf), the
  * consumer receives every chunk into its own and checks it there. */
 static void produce(struct xfer *x)
@@ -102,7 +107,7 @@ static void after_fork(struct xfer *x, bool child)
 {
 	if (is_ring(x->row) && child)
 		ring_child_init(x);
-	else if (x->row <= R_UNIX)
+	else if (is_fd(x->row))
 		CHK(close(child ? x->pfd : x->cfd), "close", x->name);
 }
 
