@@ -13,16 +13,6 @@
 
 #include <stdio.h>
 
-static double gbps(const struct result *r)
-{
-	return (double)opt.payload / r->secs / 1e9;
-}
-
-static double per_mib(double n)
-{
-	return n / ((double)opt.payload / (double)MiB);
-}
-
 /* No commas inside a CSV field: labels and notes get ';' instead. */
 static void csv_text(const char *s)
 {
@@ -41,7 +31,6 @@ static void csv_ratio(unsigned c, enum row row, enum row ref)
 static void csv_row(unsigned c, enum row i)
 {
 	const struct result *r = &res[c][i];
-	double t = r->user + r->sys;
 
 	printf("%s,%s,", i < FIRST_RTT ? "throughput" : "latency", row_name[i]);
 	csv_text(r->label);
@@ -58,7 +47,7 @@ static void csv_row(unsigned c, enum row i)
 		       (double)r->both.copied / (double)opt.payload,
 		       per_mib((double)r->both.calls),
 		       per_mib((double)r->sleeps), per_mib((double)r->faults),
-		       t / r->secs, t > 0 ? 100 * r->sys / t : 0);
+		       cpus(r), sys_pct(r));
 	}
 	printf(",");
 	csv_text(r->note);

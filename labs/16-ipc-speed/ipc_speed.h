@@ -6,10 +6,14 @@
  *   fd_methods.c  pipe, pipe-big (F_SETPIPE_SZ), unix socketpair
  *   queues.c      POSIX and System V message queues
  *   transfer.c    one timed transfer: fork the consumer, time, verify
+ *   setup.c       the process, once; the memcpy reference
  *   payload.c     the payload's pattern, stamps and checksum
- *   procs.c       CPUs, a dead peer, counted semaphores, buffers
+ *   procs.c       CPUs, a dead peer, counted semaphores
+ *   memory.c      buffers faulted in before timing; getrusage arithmetic
  *   latency.c     the 1-byte ping-pong
- *   report.c      the report, the sweep table and the CSV
+ *   report.c      the report of one chunk size
+ *   sweep.c       the table of a sweep: peaks and crossings
+ *   csv.c         the CSV
  *   options.c     the command line
  *   relay.c       a separate program: the seeds' file -> IPC -> file relay
  */
@@ -143,6 +147,8 @@ size_t chunk_len(const struct xfer *x, uint64_t k);
 /* transfer.c */
 void run_transfer(enum row row, struct result *r);
 void run_memcpy(enum row row, size_t bufsz, struct result *r);
+void keep_fastest(struct result *r, double secs, const struct tally *t,
+		  const struct rusage *a, const struct rusage *b);
 void setup_process(void);
 void stream_send(struct xfer *x, unsigned char *p, size_t n);
 void stream_recv(struct xfer *x, unsigned char *p, size_t n);
@@ -213,8 +219,16 @@ double tv_secs(struct timeval tv);
 #define SPIN_LIMIT 1000 /* spins before sched_yield() */
 void run_latency(enum row row, struct result *r);
 
-/* report.c */
+/* report.c, sweep.c, csv.c */
 void print_report(void);
+void print_sweep(void);
+double gbps(const struct result *r);
+double per_mib(double n);
+bool ratio(unsigned c, enum row row, enum row ref, double *out);
+double cpus(const struct result *r);
+double sys_pct(const struct result *r);
+const char *short_size(char *buf, size_t len, size_t n);
+void print_cpus(void);
 void print_csv(void);
 
 #endif

@@ -11,19 +11,19 @@
 
 #include <stdio.h>
 
-static double gbps(const struct result *r)
+double gbps(const struct result *r)
 {
 	return (double)opt.payload / r->secs / 1e9;
 }
 
-static double per_mib(double n)
+double per_mib(double n)
 {
 	return n / ((double)opt.payload / (double)MiB);
 }
 
 /* ROW's throughput over REF's, both measured at chunk size C in the same
  * run (ratios survive a noisy machine better than absolute numbers). */
-static bool ratio(unsigned c, enum row row, enum row ref, double *out)
+bool ratio(unsigned c, enum row row, enum row ref, double *out)
 {
 	if (!res[c][row].done || !res[c][ref].done)
 		return false;
@@ -31,20 +31,20 @@ static bool ratio(unsigned c, enum row row, enum row ref, double *out)
 	return true;
 }
 
-static double cpus(const struct result *r)
+double cpus(const struct result *r)
 {
 	return (r->user + r->sys) / r->secs;
 }
 
 /* The share of the CPU time spent in the kernel (system time). */
-static double sys_pct(const struct result *r)
+double sys_pct(const struct result *r)
 {
 	double t = r->user + r->sys;
 
 	return t > 0 ? 100 * r->sys / t : 0;
 }
 
-static const char *short_size(char *buf, size_t len, size_t n)
+const char *short_size(char *buf, size_t len, size_t n)
 {
 	return size_text(buf, len, n, true);
 }
@@ -59,7 +59,7 @@ static void print_ratio(enum row row, enum row ref, int w)
 		printf(" %*s", w - 1, "-");
 }
 
-static void print_cpus(void)
+void print_cpus(void)
 {
 	if (cpu_of[0] >= 0)
 		printf("%d CPUs; producer on CPU %d, consumer on CPU %d\n",
@@ -174,8 +174,6 @@ static void print_latency(void)
 		printf("      This run had 1 CPU: compare rtt-spin with the blocking methods.\n");
 }
 
-static void print_sweep(void);
-
 void print_report(void)
 {
 	bool any = false;
@@ -191,105 +189,4 @@ void print_report(void)
 	if (res[0][R_RTT_PIPE].done || res[0][R_RTT_UNIX].done ||
 	    res[0][R_RTT_SEM].done || res[0][R_RTT_SPIN].done)
 		print_latency();
-}
-
-/* ---- the sweep ------------------------------------------------------- */
-
-/* Where ROW does best, over the chunk sizes of the sweep. */
-static void print_peak(enum row row)
-{
-	unsigned best = 0;
-	bool any = false;
-	char h[32];
-
-	for (unsigned c = 0; c < opt.nchunks; c++) {
-		if (!res[c][row].done)
-			continue;
-		if (!any || gbps(&res[c][row]) > gbps(&res[best][row]))
-			best = c;
-		any = true;
-	}
-	if (any)
-		printf("peak: %-12s %7.2f GB/s at %s chunks\n", row_name[row],
-		       gbps(&res[best][row]),
-		       short_size(h, sizeof(h), opt.chunks[best]));
-}
-
-/* Where ROW crosses REF: every change of sign of ROW - REF between two
- * neighbouring chunk sizes, or "at every size" when there is none. */
-static void print_crossing(enum row row, enum row ref)
-{
-	int prev = 0, crossings = 0;
-	unsigned prev_c = 0;
-	char a[32], b[32];
-	double v;
-
-	for (unsigned c = 0; c < opt.nchunks; c++) {
-		int side;
-
-		if (!ratio(c, row, ref, &v))
-			return;
-		side = v >= 1 ? 1 : -1;
-		if (prev && side != prev) {
-			printf("cross: %s %s %s between %s and %s chunks\n",
-			       row_name[row],
-			       side > 0 ? "overtakes" : "falls behind",
-			       row_name[ref],
-			       short_size(a, sizeof(a), opt.chunks[prev_c]),
-			       short_size(b, sizeof(b), opt.chunks[c]));
-			crossings++;
-		}
-		prev = side;
-		prev_c = c;
-	}
-	if (prev && !crossings)
-		printf("cross: %s is %s than %s at every chunk size measured\n",
-		       row_name[row], prev > 0 ? "faster" : "slower",
-		       row_name[ref]);
-}
-
-static void print_sweep(void)
-{
-	char h[32];
-	double v;
-
-	printf("ipc_speed: chunk-size sweep; each method moves %s per chunk size (ring: %u slots), fastest of %u runs\n",
-	       human(h, sizeof(h), opt.payload), opt.slots, opt.reps);
-	print_cpus();
-	printf("\nGB/s\n%6s", "chunk");
-	for (int i = 0; i < FIRST_RTT; i++)
-		if (opt.want[i])
-			printf(" %12s", row_name[i]);
-	printf(" %13s %12s %9s %9s\n", "ring/pipe-big", "ring-zc/ring",
-	       "ring CPUs", "pipe sys%");
-	for (unsigned c = 0; c < opt.nchunks; c++) {
-		printf("%6s", short_size(h, sizeof(h), opt.chunks[c]));
-		for (int i = 0; i < FIRST_RTT; i++)
-			if (opt.want[i] && res[c][i].done)
-				printf(" %12.2f", gbps(&res[c][i]));
-			else if (opt.want[i])
-				printf(" %12s", "-");
-		if (ratio(c, R_RING, R_PIPE_BIG, &v))
-			printf(" %12.2fx", v);
-		else
-			printf(" %13s", "-");
-		if (ratio(c, R_RING_ZC, R_RING, &v))
-			printf(" %11.2fx", v);
-		else
-			printf(" %12s", "-");
-		if (res[c][R_RING].done)
-			printf(" %9.2f", cpus(&res[c][R_RING]));
-		else
-			printf(" %9s", "-");
-		if (res[c][R_PIPE_BIG].done)
-			printf(" %9.0f\n", sys_pct(&res[c][R_PIPE_BIG]));
-		else
-			printf(" %9s\n", "-");
-	}
-	printf("\nOn this machine, in this run:\n");
-	for (int i = 0; i < FIRST_RTT; i++)
-		if (opt.want[i])
-			print_peak(i);
-	print_crossing(R_RING, R_PIPE_BIG);
-	print_crossing(R_RING_ZC, R_RING);
 }
