@@ -364,7 +364,7 @@ csv_field() {
 	assert_line --regexp '^cross: ring-zc (is (faster|slower) than ring at every chunk size measured|(overtakes|falls behind) ring between [0-9]+[KM] and [0-9]+[KM] chunks)$'
 }
 
-@test "the guard page behind every buffer is one page: sysconf's size, PROT_NONE" {
+@test "the guard page behind the producer's buffer is one page: sysconf's size, PROT_NONE" {
 	local page
 	page=$(getconf PAGESIZE)
 	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m ring -s 64G -r 1 -l 0 \
@@ -377,15 +377,17 @@ csv_field() {
 		sleep 0.05
 	done
 	[ -n "$child" ] || fail "no consumer appeared"
-	# anonymous ---p mappings right after a rw-p one: the guards
-	local range perms path lo hi prev_rw=0 prev_hi=0 guards=''
+	# The producer's 1 MiB chunk buffer: one spare page + 1 MiB, rw-p, and
+	# right behind it an anonymous ---p mapping, the guard.
+	local range perms path lo hi prev_size=0 prev_hi=0 guards=''
 	while read -r range perms _ _ _ path; do
 		lo=$((16#${range%-*})) hi=$((16#${range#*-}))
-		if [[ $perms == ---p && -z $path && $prev_rw == 1 && $lo == "$prev_hi" ]]; then
+		if [[ $perms == ---p && -z $path && $lo == "$prev_hi" &&
+			$prev_size == $((1048576 + page)) ]]; then
 			guards+="$((hi - lo)) "
 		fi
-		prev_rw=0
-		[[ $perms == rw-p ]] && prev_rw=1
+		prev_size=0
+		[[ $perms == rw-p && -z $path ]] && prev_size=$((hi - lo))
 		prev_hi=$hi
 	done <"/proc/$prog/maps"
 	kill -TERM "$prog"
