@@ -24,7 +24,7 @@ csv_field() {
 		$2 == m { print $col[c] }' <<<"$output"
 }
 
-# bats test_tags=points:3
+# bats test_tags=points:2
 @test "every method moves the payload intact (odd sizes: 1000003 bytes in 4099-byte chunks)" {
 	run prog ipc_speed -s 1000003 -c 4099 -n 3 -r 1 -l 0 --csv
 	assert_success
@@ -36,7 +36,7 @@ csv_field() {
 	done
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "the check is real: a flipped bit in the stamp or the data fails every method" {
 	local m
 	for m in $IPC; do
@@ -53,7 +53,7 @@ csv_field() {
 	done
 }
 
-# bats test_tags=points:3
+# bats test_tags=points:2
 @test "the report has every row, every ratio, the bars and the summary" {
 	run --separate-stderr prog ipc_speed -s 2M -c 64K -r 1 -l 200
 	assert_success
@@ -80,7 +80,7 @@ csv_field() {
 	done
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "copies/B: every IPC method copies each byte twice, memcpy once, the zero-copy ring never" {
 	run prog ipc_speed -s 1M -c 64K -r 1 -l 0 --csv
 	assert_success
@@ -97,7 +97,7 @@ csv_field() {
 	assert_equal "$(csv_field ring-4k chunk_bytes)" 4096
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "--csv: one header, one row per method, 20 fields, numbers where they belong" {
 	run --separate-stderr prog ipc_speed -s 1M -c 64K -r 1 -l 100 --csv
 	assert_success
@@ -151,7 +151,7 @@ csv_field() {
 	assert_line "      calls sched_yield(), so it cannot hang."
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "latency on ONE cpu: the bounded spin still finishes (it yields)" {
 	need taskset
 	run taskset -c 0 timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m rtt-spin,rtt-sem -l 300
@@ -186,7 +186,7 @@ csv_field() {
 	assert_line --regexp '^throughput,posix-mq,,1048576,(,){15}skipped: mq_open: EMFILE \(Too many open files\)$'
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "nothing is left behind: the same prefix works twice in a row (every name is O_EXCL)" {
 	run prog ipc_speed -m posix-mq,sysv-msg,ring,ring-zc -s 256K -c 64K -r 2
 	assert_success
