@@ -25,8 +25,9 @@
  *   ring-zc          4M    0.71         -       -     0.00       4.0        0.7        0.0  0.25     7
  *
  * (2 vCPUs of an AMD EPYC, busy with other jobs: CPUs 0.43 where a quiet
- * machine gives about 2.  Zero-copy was slower there; the guide explains
- * why that can be, and why your machine may say the opposite.)
+ * machine gives about 2.  Zero-copy came out slower, as it did on the same
+ * machine when it was quiet; the guide has those figures, explains why that
+ * can be, and why your machine may say the opposite.)
  *
  * Man pages: shm_open(3), mmap(2), sem_init(3), sem_overview(7),
  * madvise(2) (MADV_POPULATE_WRITE).
