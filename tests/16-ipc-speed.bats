@@ -161,7 +161,7 @@ csv_field() {
 	assert_line "      This run had 1 CPU: compare rtt-spin with the blocking methods."
 }
 
-# bats test_tags=points:2
+# bats test_tags=points:1
 @test "posix-mq uses the system's message-size limit, sysv-msg msgmax" {
 	local msgsize msgmax
 	msgsize=$(cat /proc/sys/fs/mqueue/msgsize_max)
@@ -441,4 +441,41 @@ relay_file() { head -c "$2" /dev/urandom >"$BATS_TEST_TMPDIR/$1"; }
 	assert_success
 	assert_line --regexp '^median +'
 	refute_output --regexp 'PASS|FAIL'
+}
+
+@test "relay: SIGKILL of the consumer is noticed (shm: the semaphore wait, pipe: EPIPE); SIGTERM takes the consumer along" {
+	local m st want
+	for m in shm pipe SIGTERM; do
+		# /dev/zero never ends: the relay runs until something kills it
+		timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/relay" -m "${m/SIGTERM/shm}" /dev/zero /dev/null \
+			>"$BATS_TEST_TMPDIR/out" 2>&1 &
+		local pid=$! prog='' child='' i
+		for ((i = 0; i < 200; i++)); do
+			prog=$(pgrep -P "$pid" | head -n 1)
+			[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
+			[ -n "$child" ] && break
+			sleep 0.05
+		done
+		[ -n "$child" ] || fail "$m: no consumer appeared"
+		if [ "$m" = SIGTERM ]; then
+			kill -TERM "$prog"
+		else
+			kill -KILL "$child"
+		fi
+		st=0
+		wait "$pid" || st=$?
+		want=$([ "$m" = SIGTERM ] && echo 143 || echo 1)
+		assert_equal "$m $st" "$m $want"
+		run cat "$BATS_TEST_TMPDIR/out"
+		case $m in
+		shm) assert_output --partial "relay: shm: the other process was killed by SIGKILL" ;;
+		pipe) assert_output --partial "relay: write(pipe): EPIPE" ;;
+		SIGTERM)
+			for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG
+				[ -e "/proc/$child" ] || break
+				sleep 0.05
+			done
+			[ ! -e "/proc/$child" ] || fail "consumer $child survived" ;;
+		esac
+	done
 }
