@@ -24,6 +24,20 @@ csv_field() {
 		$2 == m { print $col[c] }' <<<"$output"
 }
 
+# find_consumer PID: PROG (the program under the `timeout` PID) and CHILD
+# (its consumer), waiting up to 10 s for the consumer to exist.
+find_consumer() {
+	local i
+	prog='' child=''
+	for ((i = 0; i < 200; i++)); do
+		prog=$(pgrep -P "$1" | head -n 1)
+		[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
+		[ -n "$child" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # bats test_tags=points:2
 @test "every method moves the payload intact (odd sizes: 1000003 bytes in 4099-byte chunks)" {
 	run prog ipc_speed -s 1000003 -c 4099 -n 3 -r 1 -l 0 --csv
@@ -200,15 +214,8 @@ csv_field() {
 @test "SIGTERM mid-transfer: the System V queue is removed and the consumer dies with the producer" {
 	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m sysv-msg -s 64G -r 1 -l 0 \
 		>/dev/null 2>&1 &
-	local pid=$! prog='' child='' i
-	# the consumer exists once the queue does: wait for it (10 s at most)
-	for ((i = 0; i < 200; i++)); do
-		prog=$(pgrep -P "$pid" | head -n 1)
-		[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
-		[ -n "$child" ] && break
-		sleep 0.05
-	done
-	[ -n "$child" ] || fail "no consumer appeared"
+	local pid=$! prog child i
+	find_consumer "$pid" || fail "no consumer appeared"
 	[ -n "$(ipc_leftovers)" ] || fail "no queue while transferring"
 	kill -TERM "$prog"
 	local st=0
@@ -229,14 +236,8 @@ csv_field() {
 	for m in ring posix-mq; do
 		timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m "$m" -s 64G -r 1 -l 0 \
 			>"$BATS_TEST_TMPDIR/out" 2>&1 &
-		local pid=$! prog='' child='' i
-		for ((i = 0; i < 200; i++)); do
-			prog=$(pgrep -P "$pid" | head -n 1)
-			[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
-			[ -n "$child" ] && break
-			sleep 0.05
-		done
-		[ -n "$child" ] || fail "$m: no consumer appeared"
+		local pid=$! prog child i
+		find_consumer "$pid" || fail "$m: no consumer appeared"
 		kill -KILL "$child"
 		local st=0
 		wait "$pid" || st=$?
@@ -369,14 +370,8 @@ csv_field() {
 	page=$(getconf PAGESIZE)
 	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m ring -s 64G -r 1 -l 0 \
 		>/dev/null 2>&1 &
-	local pid=$! prog='' child='' i
-	for ((i = 0; i < 200; i++)); do
-		prog=$(pgrep -P "$pid" | head -n 1)
-		[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
-		[ -n "$child" ] && break
-		sleep 0.05
-	done
-	[ -n "$child" ] || fail "no consumer appeared"
+	local pid=$! prog child i
+	find_consumer "$pid" || fail "no consumer appeared"
 	# The producer's 1 MiB chunk buffer: one spare page + 1 MiB, rw-p, and
 	# right behind it an anonymous ---p mapping, the guard.
 	local range perms path lo hi prev_size=0 prev_hi=0 guards=''
@@ -449,14 +444,8 @@ relay_file() { head -c "$2" /dev/urandom >"$BATS_TEST_TMPDIR/$1"; }
 		# /dev/zero never ends: the relay runs until something kills it
 		timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/relay" -m "${m/SIGTERM/shm}" /dev/zero /dev/null \
 			>"$BATS_TEST_TMPDIR/out" 2>&1 &
-		local pid=$! prog='' child='' i
-		for ((i = 0; i < 200; i++)); do
-			prog=$(pgrep -P "$pid" | head -n 1)
-			[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
-			[ -n "$child" ] && break
-			sleep 0.05
-		done
-		[ -n "$child" ] || fail "$m: no consumer appeared"
+		local pid=$! prog child i
+		find_consumer "$pid" || fail "$m: no consumer appeared"
 		if [ "$m" = SIGTERM ]; then
 			kill -TERM "$prog"
 		else
