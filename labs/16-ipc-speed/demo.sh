@@ -59,7 +59,9 @@ if perf record -q -e cpu-clock -o "$tmp/perf.data" true >/dev/null 2>&1; then
 	perf record -q -e cpu-clock -o "$tmp/perf.data" -- \
 		"$B/ipc_speed" -m pipe-big -s 512M -r 1 -l 0 >/dev/null 2>&1
 	perf report -i "$tmp/perf.data" --stdio --sort symbol 2>/dev/null |
-		grep -v '^#' | grep -v '^$' | head -n 12
+		awk '$1 ~ /%$/ { printf "  %8s %s %s\n", $1, $2, $3 }' | head -n 12
+	say "The two copy functions (_copy_from_iter on write, _copy_to_iter on" \
+		"read) against the rest: the pipe's locking, its buffers, interrupts."
 else
 	say "(perf record does not work here: see the guide for what it shows)"
 fi
