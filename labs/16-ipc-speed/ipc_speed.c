@@ -38,7 +38,25 @@
 
 #include <stdio.h>
 
+static void measure_chunk(unsigned c);
 static void measure_latency(void);
+
+int main(int argc, char **argv)
+{
+	lab_init(argc, argv);
+	parse_args(argc, argv);
+	setup_process();
+
+	for (unsigned c = 0; c < opt.nchunks; c++)
+		measure_chunk(c);
+	measure_latency();
+
+	if (opt.csv)
+		print_csv();
+	else
+		print_report();
+	return 0;
+}
 
 /* memcpy-large copies between two 64 MiB buffers, or fewer bytes when the
  * payload is smaller. */
@@ -70,23 +88,6 @@ static void measure_chunk(unsigned c)
 			if (opt.want[i] && (i != R_RING_4K || c == 0))
 				run_transfer(i, &res[c][i]);
 	}
-}
-
-int main(int argc, char **argv)
-{
-	lab_init(argc, argv);
-	parse_args(argc, argv);
-	setup_process();
-
-	for (unsigned c = 0; c < opt.nchunks; c++)
-		measure_chunk(c);
-	measure_latency();
-
-	if (opt.csv)
-		print_csv();
-	else
-		print_report();
-	return 0;
 }
 
 static void measure_latency(void)
