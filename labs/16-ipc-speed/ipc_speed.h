@@ -76,7 +76,8 @@ extern struct options opt;
 extern const char usage_text[];
 void parse_args(int argc, char **argv);
 
-/* What one process counted itself: the IPC calls it issued and the bytes
+/* What one process counted itself: the IPC calls that did their work (one
+ * interrupted by our own SIGALRM and repeated counts once) and the bytes
  * it copied (by memcpy, or asked read/write/send to move).  A tally, not a
  * measurement: it is true by construction.  strace -c can confirm calls. */
 struct tally {

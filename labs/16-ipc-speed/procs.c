@@ -199,14 +199,13 @@ void die_with_parent(void)
  */
 void sem_take(sem_t *s, const char *what)
 {
+	tally.calls++; /* one per hand-off, however often EINTR repeats it */
 	for (;;) {
-		tally.calls++;
 		if (sem_wait(s) == 0)
 			return;
 		if (errno != EINTR)
 			die("sem_wait", what);
 		if (child_died) {
-			tally.calls++;
 			if (sem_trywait(s) == 0)
 				return;
 			peer_lost();

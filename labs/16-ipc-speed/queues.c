@@ -55,11 +55,11 @@ void pmq_send(struct xfer *x, unsigned char *p, size_t n)
 	while (n > 0) {
 		size_t m = min_size(n, x->msg);
 
-		tally.calls++;
 		if (mq_send(x->mq, (const char *)p, m, 0) == -1) {
 			send_failed(errno, "mq_send", x->name);
 			continue;
 		}
+		tally.calls++; /* a call that did its work */
 		tally.copied += m;
 		p += m;
 		n -= m;
@@ -71,7 +71,6 @@ void pmq_recv(struct xfer *x, unsigned char *p, size_t n)
 	while (n > 0) {
 		ssize_t r;
 
-		tally.calls++;
 		r = mq_receive(x->mq, (char *)p, x->msg, NULL);
 		if (r == -1 && errno == EINTR)
 			continue;
@@ -80,6 +79,7 @@ void pmq_recv(struct xfer *x, unsigned char *p, size_t n)
 		if ((size_t)r > n)
 			fail("%s: a %zd-byte message, only %zu bytes expected",
 			     x->name, r, n);
+		tally.calls++; /* a call that did its work */
 		tally.copied += (size_t)r;
 		p += r;
 		n -= (size_t)r;
@@ -172,7 +172,6 @@ void sysv_send(struct xfer *x, unsigned char *p, size_t n)
 
 		memcpy(saved, hdr, sizeof(saved));
 		memcpy(hdr, &type, sizeof(type));
-		tally.calls++;
 		rc = msgsnd(x->qid, hdr, m, 0);
 		err = errno;
 		memcpy(hdr, saved, sizeof(saved));
@@ -180,6 +179,7 @@ void sysv_send(struct xfer *x, unsigned char *p, size_t n)
 			send_failed(err, "msgsnd", x->name);
 			continue;
 		}
+		tally.calls++; /* a call that did its work */
 		tally.copied += m;
 		p += m;
 		n -= m;
@@ -194,7 +194,6 @@ void sysv_recv(struct xfer *x, unsigned char *p, size_t n)
 		ssize_t r;
 
 		memcpy(saved, hdr, sizeof(saved));
-		tally.calls++;
 		r = msgrcv(x->qid, hdr, min_size(n, x->msg), 0, 0);
 		if (r == -1) {
 			if (errno == EINTR)
@@ -202,6 +201,7 @@ void sysv_recv(struct xfer *x, unsigned char *p, size_t n)
 			die("msgrcv", x->name);
 		}
 		memcpy(hdr, saved, sizeof(saved));
+		tally.calls++; /* a call that did its work */
 		tally.copied += (size_t)r;
 		p += r;
 		n -= (size_t)r;
