@@ -293,12 +293,11 @@ EOF
 	local total
 	total=$(awk '{ s += $2 } END { print s }' <<<"$counts")
 	assert_equal "$(grep -c '^### Lab [0-9]*, question ' "$H/ANSWERS.md")" "$total"
-	# every exercise whose text asks to explain has its heading (3.1 does)
+	# every exercise whose text asks to explain has its heading
 	local id
 	for id in $(cd "$ROOT" && scripts/exercises list | awk -F'\t' 'tolower($3) ~ /explain/ { print $1 }'); do
 		grep -qx "### Exercise $id (explain)" "$H/ANSWERS.md" || fail "no heading for $id"
 	done
-	grep -qx "### Exercise 3.1 (explain)" "$H/ANSWERS.md"
 }
 
 @test "the handout describes itself: README, guide and make help name only what it has" {
@@ -337,7 +336,7 @@ EOF
 	local todo=$output id at pts name tests
 	tests=$("$ROOT/scripts/grade" --tests)
 	for id in $(exercise_ids); do
-		at=$(cd "$H" && grep -rnF "TODO (exercise $id)" labs driver-lab | cut -d: -f1,2)
+		at=$(cd "$H" && grep -rnF --include='*.[ch]' "TODO (exercise $id)" labs driver-lab | cut -d: -f1,2)
 		[ -n "$at" ] || fail "no TODO for $id in the handout"
 		pts=$(awk -F'\t' -v ex="${id/./-}" '{ n = split($4, e, ","); for (i = 1; i <= n; i++) if (e[i] == ex) s += $3 } END { print s + 0 }' <<<"$tests")
 		[ "$pts" -gt 0 ] || fail "no points for $id"
