@@ -9,18 +9,6 @@ P=$SHMLABS_PREFIX
 T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy" "$T/err" "$T/rerr"' EXIT
 cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
-# held: a reader and a writer whose input is the FIFO $T/in, held open on
-# fd $in; returns once the reader has printed the first line ("hello").
-held() {
-	mkfifo "$T/in" "$T/out"
-	"$B/reader" >"$T/out" &
-	rpid=$!
-	"$B/writer" <"$T/in" &
-	wpid=$!
-	exec {in}>"$T/in" {out}<"$T/out"
-	echo hello >&"$in"
-	read -r line <&"$out"
-}
 
 step "Copy a real (binary) file: the writer program itself"
 say "The reader starts in the background, the writer right after it; -v makes" \

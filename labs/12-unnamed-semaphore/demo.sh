@@ -10,18 +10,6 @@ T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
 cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
-# held: a reader and a writer whose input is the FIFO $T/in, held open on
-# fd $in; returns once the reader has printed the first line ("hello").
-held() {
-	mkfifo "$T/in" "$T/out"
-	"$B/reader" >"$T/out" &
-	rpid=$!
-	"$B/writer" <"$T/in" &
-	wpid=$!
-	exec {in}>"$T/in" {out}<"$T/out"
-	echo hello >&"$in"
-	read -r line <&"$out"
-}
 # stopped PID: the kernel reports PID as stopped (state T in /proc/PID/stat).
 stopped() {
 	local s
