@@ -18,12 +18,16 @@
 #                              read are kept in $SEEN
 #   rest                       show the rest of the narration, close $NARR
 #   grab REGEX                 the first capture group of REGEX in $SEEN
-#   stop_all                   SIGTERM (and SIGCONT) each of pids[], reap it
+#   stop_all                   SIGTERM (and SIGCONT) each of pids[], reap it,
+#                              empty $TMPDIR (the demos' EXIT trap)
 # A transfer held open (labs 11, 12):
 #   held                       $B/reader > FIFO $T/out and $B/writer < FIFO
 #                              $T/in, the FIFO held open on fd $in; returns
 #                              once the reader has passed on the first line
 #                              ("hello", read on fd $out); $rpid, $wpid
+#   kill_held writer|reader    SIGKILL that side of the held transfer, say
+#                              both exit statuses, close $in and $out
+#   cmd "CMD"                  print "$ CMD" for a command the demo runs itself
 # run-demo exports SHMLABS_BUILD, SHMLABS_PREFIX, SHMLABS_ROOT and a private
 # TMPDIR that must be empty when the demo ends.
 set -euo pipefail
@@ -89,6 +93,7 @@ stop_all() {
 	# SIGCONT too: a stopped process keeps a SIGTERM pending until then.
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -f "$TMPDIR"/*
 }
 held() {
 	mkfifo "$T/in" "$T/out"
@@ -100,3 +105,16 @@ held() {
 	echo hello >&"$in"
 	read -r line <&"$out"
 }
+kill_held() {
+	local victim=$1 vpid=$rpid peer=writer ppid=$wpid who=it status=0
+	if [ "$victim" = writer ]; then vpid=$wpid peer=reader ppid=$rpid who="the reader"; fi
+	cmd "kill -9 $vpid   # the $victim, after $who printed '$line'"
+	# (The braces keep bash's own "Killed" job report off the screen.)
+	{ kill -9 "$vpid" && wait "$vpid"; } 2>/dev/null || status=$?
+	say "$victim: exit status $status (128 + 9: SIGKILL)"
+	status=0
+	wait "$ppid" || status=$?
+	say "$peer: exit status $status"
+	exec {in}>&- {out}<&-
+}
+cmd() { printf '$ %s\n' "$*"; }

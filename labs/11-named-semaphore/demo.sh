@@ -8,7 +8,6 @@ B=$(labbin 11-named-semaphore)
 P=$SHMLABS_PREFIX
 T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy" "$T/err" "$T/rerr"' EXIT
-cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
 step "Copy a real (binary) file: the writer program itself"
 say "The reader starts in the background, the writer right after it; -v makes" \
@@ -88,14 +87,6 @@ say "A semaphore does not know who will post it.  So every wait gives up after" 
 	"a quarter of a second, and the waiter asks with kill(pid, 0) whether its" \
 	"peer still exists (both pids are in the shm object)."
 held
-cmd "kill -9 $rpid   # the reader, after it printed '$line'"
-status=0
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ kill -9 "$rpid" && wait "$rpid"; } 2>/dev/null || status=$?
-say "reader: exit status $status (128 + 9: SIGKILL)"
-status=0
-wait "$wpid" || status=$?
-say "writer: exit status $status"
-exec {in}>&- {out}<&-
+kill_held reader
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the writer removed it all)"

@@ -8,7 +8,6 @@ B=$(labbin 12-unnamed-semaphore)
 P=$SHMLABS_PREFIX
 T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
-cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
 # stopped PID: the kernel reports PID as stopped (state T in /proc/PID/stat).
 stopped() {
@@ -53,15 +52,7 @@ say "As in lab 11, every wait gives up after a quarter of a second; then the" \
 	"waiter polls a pidfd of its peer (pidfd_open(2) of the pid in the object):" \
 	"readable means the process has ended."
 held
-cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
-status=0
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ kill -9 "$wpid" && wait "$wpid"; } 2>/dev/null || status=$?
-say "writer: exit status $status (128 + 9: SIGKILL)"
-status=0
-wait "$rpid" || status=$?
-say "reader: exit status $status"
-exec {in}>&- {out}<&-
+kill_held writer
 rm -f "$T/in" "$T/out"
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the reader removed the object)"

@@ -6,11 +6,7 @@
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 13-sysv-semaphore)
 d=$TMPDIR
-cleanup() {
-	stop_all
-	rm -f "$d"/*
-}
-trap cleanup EXIT
+trap stop_all EXIT
 
 cd "$d"
 seq -f 'line %g of the demo file' 1 3000 >input
