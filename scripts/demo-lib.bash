@@ -20,6 +20,8 @@
 #   grab REGEX                 the first capture group of REGEX in $SEEN
 #   stop_all                   SIGTERM (and SIGCONT) each of pids[], reap it,
 #                              empty $TMPDIR (the demos' EXIT trap)
+#   in_tmpdir                  trap stop_all on EXIT, cd to $TMPDIR, and write
+#                              ./input there: 3000 numbered lines to send
 # A transfer held open (labs 11, 12):
 #   held                       $B/reader > FIFO $T/out and $B/writer < FIFO
 #                              $T/in, the FIFO held open on fd $in; returns
@@ -27,6 +29,8 @@
 #                              ("hello", read on fd $out); $rpid, $wpid
 #   kill_held writer|reader    SIGKILL that side of the held transfer, say
 #                              both exit statuses, close $in and $out
+#   copy_self                  $B/reader -v > $T/copy &, $B/writer -v < $B/writer,
+#                              wait, show cmp of the two
 #   cmd "CMD"                  print "$ CMD" for a command the demo runs itself
 # run-demo exports SHMLABS_BUILD, SHMLABS_PREFIX, SHMLABS_ROOT and a private
 # TMPDIR that must be empty when the demo ends.
@@ -118,3 +122,17 @@ kill_held() {
 	exec {in}>&- {out}<&-
 }
 cmd() { printf '$ %s\n' "$*"; }
+in_tmpdir() {
+	trap stop_all EXIT
+	cd "$TMPDIR"
+	seq -f 'line %g of the demo file' 1 3000 >input
+}
+copy_self() {
+	cmd "reader -v > copy &"
+	cmd "writer -v < writer"
+	"$B/reader" -v >"$T/copy" &
+	rpid=$!
+	"$B/writer" -v <"$B/writer"
+	wait "$rpid"
+	show cmp "$B/writer" "$T/copy"
+}

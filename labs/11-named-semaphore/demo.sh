@@ -13,13 +13,7 @@ step "Copy a real (binary) file: the writer program itself"
 say "The reader starts in the background, the writer right after it; -v makes" \
 	"both narrate on stderr.  Whoever wins shm_open(O_CREAT|O_EXCL) creates" \
 	"the objects; the other waits at the 'ready' semaphore, then joins."
-cmd "reader -v > copy &"
-cmd "writer -v < writer"
-"$B/reader" -v >"$T/copy" &
-rpid=$!
-"$B/writer" -v <"$B/writer"
-wait "$rpid"
-show cmp "$B/writer" "$T/copy"
+copy_self
 say "cmp is silent: $(stat -c %s "$T/copy") bytes arrived unchanged, NUL bytes and all."
 rm -f "$T/copy"
 

@@ -20,13 +20,7 @@ say "The reader starts in the background, the writer right after it; -v makes" \
 	"both narrate on stderr.  Whoever finds no published object builds one" \
 	"privately, runs sem_init(pshared = 1) on the two semaphores inside it and" \
 	"publishes it with link(2); the other side opens the published object."
-cmd "reader -v > copy &"
-cmd "writer -v < writer"
-"$B/reader" -v >"$T/copy" &
-rpid=$!
-"$B/writer" -v <"$B/writer"
-wait "$rpid"
-show cmp "$B/writer" "$T/copy"
+copy_self
 say "cmp is silent: $(stat -c %s "$T/copy") bytes arrived unchanged."
 rm -f "$T/copy"
 

@@ -5,11 +5,7 @@
 # FIFO, a process exit), never for time to pass.
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 13-sysv-semaphore)
-d=$TMPDIR
-trap stop_all EXIT
-
-cd "$d"
-seq -f 'line %g of the demo file' 1 3000 >input
+in_tmpdir
 
 step "The reader starts alone: it creates and initialises the objects"
 say "reader -v > copy   (in the background; its -v narration is shown with '|')"

@@ -6,11 +6,7 @@
 # is for an event (a line of narration read from a FIFO, a process exit).
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 14-signal-sync)
-d=$TMPDIR
-trap stop_all EXIT
-
-cd "$d"
-seq -f 'line %g of the demo file' 1 3000 >input
+in_tmpdir
 
 step "The lost wake-up: while (!flag) pause();"
 say "The poster's SIGUSR1 is forced (by a pipe handshake, not by timing)" \
