@@ -8,6 +8,30 @@
 #                              tree (a student's handout), after saying so and
 #                              what the next steps would have shown:
 #                                  exercise_done 11.1 "the reader ..." || exit 0
+# Programs that narrate (-v) in the background (labs 13, 14):
+#   start NAME PROG ARGS...    run PROG in the background (stdin and stdout
+#                              as given to start), its stderr through the
+#                              FIFO $TMPDIR/NAME, read on fd $NARR; $LAST
+#                              is its pid, also added to pids[]
+#   upto REGEX                 show narration lines up to one matching REGEX
+#                              (false if the program ends first); the lines
+#                              read are kept in $SEEN
+#   rest                       show the rest of the narration, close $NARR
+#   grab REGEX                 the first capture group of REGEX in $SEEN
+#   stop_all                   SIGTERM (and SIGCONT) each of pids[], reap it,
+#                              empty $TMPDIR (the demos' EXIT trap)
+#   in_tmpdir                  trap stop_all on EXIT, cd to $TMPDIR, and write
+#                              ./input there: 3000 numbered lines to send
+# A transfer held open (labs 11, 12):
+#   held                       $B/reader > FIFO $T/out and $B/writer < FIFO
+#                              $T/in, the FIFO held open on fd $in; returns
+#                              once the reader has passed on the first line
+#                              ("hello", read on fd $out); $rpid, $wpid
+#   kill_held writer|reader    SIGKILL that side of the held transfer, say
+#                              both exit statuses, close $in and $out
+#   copy_self                  $B/reader -v > $T/copy &, $B/writer -v < $B/writer,
+#                              wait, show cmp of the two
+#   cmd "CMD"                  print "$ CMD" for a command the demo runs itself
 # run-demo exports SHMLABS_BUILD, SHMLABS_PREFIX, SHMLABS_ROOT and a private
 # TMPDIR that must be empty when the demo ends.
 set -euo pipefail
@@ -38,4 +62,77 @@ exercise_done() {
 		"$demo_b" "$id" "$demo_r"
 	say "Once it is, the rest of this demo shows $what."
 	return 1
+}
+
+pids=()
+start() {
+	local fifo=$TMPDIR/$1
+	shift
+	mkfifo "$fifo"
+	"$@" <&0 2>"$fifo" & # <&0: an explicit stdin, or a background job gets /dev/null
+	LAST=$!
+	pids+=("$LAST")
+	exec {NARR}<"$fifo"
+	rm -f "$fifo"
+}
+upto() {
+	local line
+	SEEN=
+	while IFS= read -r -u "$NARR" line; do
+		printf '   | %s\n' "$line"
+		SEEN+=$line$'\n'
+		[[ $line =~ $1 ]] && return 0
+	done
+	echo "demo: the program ended before printing /$1/" >&2
+	return 1
+}
+rest() {
+	local line
+	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
+	exec {NARR}<&-
+}
+grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
+stop_all() {
+	local p
+	# SIGCONT too: a stopped process keeps a SIGTERM pending until then.
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -f "$TMPDIR"/*
+}
+held() {
+	mkfifo "$T/in" "$T/out"
+	"$B/reader" >"$T/out" &
+	rpid=$!
+	"$B/writer" <"$T/in" &
+	wpid=$!
+	exec {in}>"$T/in" {out}<"$T/out"
+	echo hello >&"$in"
+	read -r line <&"$out"
+}
+kill_held() {
+	local victim=$1 vpid=$rpid peer=writer ppid=$wpid who=it status=0
+	if [ "$victim" = writer ]; then vpid=$wpid peer=reader ppid=$rpid who="the reader"; fi
+	cmd "kill -9 $vpid   # the $victim, after $who printed '$line'"
+	# (The braces keep bash's own "Killed" job report off the screen.)
+	{ kill -9 "$vpid" && wait "$vpid"; } 2>/dev/null || status=$?
+	say "$victim: exit status $status (128 + 9: SIGKILL)"
+	status=0
+	wait "$ppid" || status=$?
+	say "$peer: exit status $status"
+	exec {in}>&- {out}<&-
+}
+cmd() { printf '$ %s\n' "$*"; }
+in_tmpdir() {
+	trap stop_all EXIT
+	cd "$TMPDIR"
+	seq -f 'line %g of the demo file' 1 3000 >input
+}
+copy_self() {
+	cmd "reader -v > copy &"
+	cmd "writer -v < writer"
+	"$B/reader" -v >"$T/copy" &
+	rpid=$!
+	"$B/writer" -v <"$B/writer"
+	wait "$rpid"
+	show cmp "$B/writer" "$T/copy"
 }

@@ -8,31 +8,12 @@ B=$(labbin 11-named-semaphore)
 P=$SHMLABS_PREFIX
 T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy" "$T/err" "$T/rerr"' EXIT
-cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
-# held: a reader and a writer whose input is the FIFO $T/in, held open on
-# fd $in; returns once the reader has printed the first line ("hello").
-held() {
-	mkfifo "$T/in" "$T/out"
-	"$B/reader" >"$T/out" &
-	rpid=$!
-	"$B/writer" <"$T/in" &
-	wpid=$!
-	exec {in}>"$T/in" {out}<"$T/out"
-	echo hello >&"$in"
-	read -r line <&"$out"
-}
 
 step "Copy a real (binary) file: the writer program itself"
 say "The reader starts in the background, the writer right after it; -v makes" \
 	"both narrate on stderr.  Whoever wins shm_open(O_CREAT|O_EXCL) creates" \
 	"the objects; the other waits at the 'ready' semaphore, then joins."
-cmd "reader -v > copy &"
-cmd "writer -v < writer"
-"$B/reader" -v >"$T/copy" &
-rpid=$!
-"$B/writer" -v <"$B/writer"
-wait "$rpid"
-show cmp "$B/writer" "$T/copy"
+copy_self
 say "cmp is silent: $(stat -c %s "$T/copy") bytes arrived unchanged, NUL bytes and all."
 rm -f "$T/copy"
 
@@ -100,14 +81,6 @@ say "A semaphore does not know who will post it.  So every wait gives up after" 
 	"a quarter of a second, and the waiter asks with kill(pid, 0) whether its" \
 	"peer still exists (both pids are in the shm object)."
 held
-cmd "kill -9 $rpid   # the reader, after it printed '$line'"
-status=0
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ kill -9 "$rpid" && wait "$rpid"; } 2>/dev/null || status=$?
-say "reader: exit status $status (128 + 9: SIGKILL)"
-status=0
-wait "$wpid" || status=$?
-say "writer: exit status $status"
-exec {in}>&- {out}<&-
+kill_held reader
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the writer removed it all)"

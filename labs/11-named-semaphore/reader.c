@@ -20,7 +20,7 @@
  * stdout carries only the data; -v narrates on stderr.
  * Man pages: write(2); the method's man pages are in sync.c.
  */
-#include "sync.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 

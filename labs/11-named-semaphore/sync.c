@@ -29,7 +29,7 @@
  * Man pages: sem_overview(7), sem_open(3), sem_wait(3), sem_post(3),
  * sem_close(3), sem_unlink(3), shm_open(3), mmap(2), kill(2).
  */
-#include "sync.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 

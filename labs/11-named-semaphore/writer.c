@@ -31,7 +31,7 @@
  *
  * Man pages: read(2), poll(2); the method's man pages are in sync.c.
  */
-#include "sync.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 

@@ -8,20 +8,7 @@ B=$(labbin 12-unnamed-semaphore)
 P=$SHMLABS_PREFIX
 T=$TMPDIR
 trap 'rm -f "$T/in" "$T/out" "$T/copy"' EXIT
-cmd() { printf '$ %s\n' "$*"; } # print a command the demo runs itself
 
-# held: a reader and a writer whose input is the FIFO $T/in, held open on
-# fd $in; returns once the reader has printed the first line ("hello").
-held() {
-	mkfifo "$T/in" "$T/out"
-	"$B/reader" >"$T/out" &
-	rpid=$!
-	"$B/writer" <"$T/in" &
-	wpid=$!
-	exec {in}>"$T/in" {out}<"$T/out"
-	echo hello >&"$in"
-	read -r line <&"$out"
-}
 # stopped PID: the kernel reports PID as stopped (state T in /proc/PID/stat).
 stopped() {
 	local s
@@ -33,13 +20,7 @@ say "The reader starts in the background, the writer right after it; -v makes" \
 	"both narrate on stderr.  Whoever finds no published object builds one" \
 	"privately, runs sem_init(pshared = 1) on the two semaphores inside it and" \
 	"publishes it with link(2); the other side opens the published object."
-cmd "reader -v > copy &"
-cmd "writer -v < writer"
-"$B/reader" -v >"$T/copy" &
-rpid=$!
-"$B/writer" -v <"$B/writer"
-wait "$rpid"
-show cmp "$B/writer" "$T/copy"
+copy_self
 say "cmp is silent: $(stat -c %s "$T/copy") bytes arrived unchanged."
 rm -f "$T/copy"
 
@@ -65,15 +46,7 @@ say "As in lab 11, every wait gives up after a quarter of a second; then the" \
 	"waiter polls a pidfd of its peer (pidfd_open(2) of the pid in the object):" \
 	"readable means the process has ended."
 held
-cmd "kill -9 $wpid   # the writer, after the reader printed '$line'"
-status=0
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ kill -9 "$wpid" && wait "$wpid"; } 2>/dev/null || status=$?
-say "writer: exit status $status (128 + 9: SIGKILL)"
-status=0
-wait "$rpid" || status=$?
-say "reader: exit status $status"
-exec {in}>&- {out}<&-
+kill_held writer
 rm -f "$T/in" "$T/out"
 cmd "ls /dev/shm | grep $P"
 ls /dev/shm | grep -F -- "$P" || say "(nothing with our prefix: the reader removed the object)"

@@ -37,7 +37,7 @@
  * Man pages: sem_init(3), sem_destroy(3), sem_overview(7), sem_wait(3),
  * sem_post(3), shm_open(3), link(2), futex(7), pidfd_open(2), poll(2).
  */
-#include "sync.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 

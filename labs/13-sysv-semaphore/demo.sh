@@ -5,55 +5,7 @@
 # FIFO, a process exit), never for time to pass.
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 13-sysv-semaphore)
-d=$TMPDIR
-pids=()
-cleanup() {
-	local p
-	# SIGCONT too: a stopped process keeps a SIGTERM pending until then.
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -f "$d"/*
-}
-trap cleanup EXIT
-
-# start NAME PROG ARGS...: run PROG in the background (stdin and stdout as
-# given to `start`), its stderr - the -v narration - into the FIFO NAME,
-# which we read on fd NARR.  $LAST is its pid.
-start() {
-	local fifo=$d/$1
-	shift
-	mkfifo "$fifo"
-	# <&0: an explicit stdin, or a background job gets /dev/null.
-	"$@" <&0 2>"$fifo" &
-	LAST=$!
-	pids+=("$LAST")
-	exec {NARR}<"$fifo"
-	rm -f "$fifo"
-}
-# upto REGEX: show narration lines up to one matching REGEX; the lines read
-# are kept in $SEEN.
-upto() {
-	local line
-	SEEN=
-	while IFS= read -r -u "$NARR" line; do
-		printf '   | %s\n' "$line"
-		SEEN+=$line$'\n'
-		[[ $line =~ $1 ]] && return 0
-	done
-	echo "demo: the program ended before printing /$1/" >&2
-	return 1
-}
-# rest: show the remaining narration, until the program closes stderr.
-rest() {
-	local line
-	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
-	exec {NARR}<&-
-}
-# grab REGEX: the first capture group of REGEX in $SEEN.
-grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
-
-cd "$d"
-seq -f 'line %g of the demo file' 1 3000 >input
+in_tmpdir
 
 step "The reader starts alone: it creates and initialises the objects"
 say "reader -v > copy   (in the background; its -v narration is shown with '|')"

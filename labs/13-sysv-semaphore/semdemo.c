@@ -39,7 +39,7 @@
  * Man pages: semget(2), semctl(2), semop(2), fork(2), pipe(2).
  */
 #include "shmlabs.h"
-#include "sync.h"
+#include "semset.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -36,7 +36,8 @@
  * Man pages: sysvipc(7), semget(2), semctl(2), semop(2) (semtimedop),
  * shmget(2), shmat(2), shmctl(2), ipcs(1).
  */
-#include "sync.h"
+#include "semset.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 

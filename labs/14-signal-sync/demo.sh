@@ -6,48 +6,7 @@
 # is for an event (a line of narration read from a FIFO, a process exit).
 . "$SHMLABS_ROOT/scripts/demo-lib.bash"
 B=$(labbin 14-signal-sync)
-d=$TMPDIR
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && kill -CONT "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -f "$d"/*
-}
-trap cleanup EXIT
-
-# start NAME PROG ARGS...: PROG in the background, its stderr (the -v
-# narration) into the FIFO NAME, read on fd NARR.  $LAST is its pid.
-start() {
-	local fifo=$d/$1
-	shift
-	mkfifo "$fifo"
-	"$@" <&0 2>"$fifo" & # <&0: or a background job gets /dev/null
-	LAST=$!
-	pids+=("$LAST")
-	exec {NARR}<"$fifo"
-	rm -f "$fifo"
-}
-upto() { # show narration up to a line matching $1; lines kept in $SEEN
-	local line
-	SEEN=
-	while IFS= read -r -u "$NARR" line; do
-		printf '   | %s\n' "$line"
-		SEEN+=$line$'\n'
-		[[ $line =~ $1 ]] && return 0
-	done
-	echo "demo: the program ended before printing /$1/" >&2
-	return 1
-}
-rest() {
-	local line
-	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
-	exec {NARR}<&-
-}
-grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
-
-cd "$d"
-seq -f 'line %g of the demo file' 1 3000 >input
+in_tmpdir
 
 step "The lost wake-up: while (!flag) pause();"
 say "The poster's SIGUSR1 is forced (by a pipe handshake, not by timing)" \

@@ -35,12 +35,13 @@
  * Man pages: signal(7), sigprocmask(2), sigtimedwait(2), kill(2),
  * pidfd_open(2), pidfd_send_signal(2), shm_open(3), ftruncate(2).
  */
-#include "sync.h"
+#include "xfer.h"
 
 #include "shmlabs.h"
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -48,6 +49,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The doorbell.  Its default action terminates the process. */
+#define WAKE_SIG SIGUSR1
 
 /* The object.  All zeros is the valid initial state: nobody there yet,
  * the writer's turn, an empty chunk.  Every access to pid[] and full is
