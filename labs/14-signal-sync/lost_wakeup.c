@@ -215,14 +215,11 @@ static int forced_once(unsigned bound)
 	reap(poster, &status);
 	if (alarmed) {
 		fprintf(stderr,
-			"%s: lost wake-up: would have blocked forever (the "
-			"flag was set and SIGUSR1 handled before the sleep; "
-			"only the %u s alarm ended it)\n",
+			"%s: lost wake-up: would have blocked forever (the flag was set and SIGUSR1 handled before the sleep; only the %u s alarm ended it)\n",
 			lab_prog, bound);
 		return 1;
 	}
-	printf("result: woken by SIGUSR1 (handler ran %d time(s)), flag == "
-	       "1, no wake-up lost\n",
+	printf("result: woken by SIGUSR1 (handler ran %d time(s)), flag == 1, no wake-up lost\n",
 	       (int)usr1_seen);
 	return 0;
 }
@@ -241,8 +238,7 @@ static int rounds(long n, unsigned bound)
 		for (long i = 0; i < n; i++) {
 			wait_for(1, bound);
 			if (alarmed)
-				fail("child: lost wake-up in round %ld: would "
-				     "have blocked forever",
+				fail("child: lost wake-up in round %ld: would have blocked forever",
 				     i + 1);
 			atomic_store(word, 0);
 			CHK(kill(parent, SIGUSR1), "kill", "parent");
@@ -253,8 +249,7 @@ static int rounds(long n, unsigned bound)
 		wait_for(0, bound);
 		if (alarmed) {
 			fprintf(stderr,
-				"%s: lost wake-up in round %ld: would have "
-				"blocked forever\n",
+				"%s: lost wake-up in round %ld: would have blocked forever\n",
 				lab_prog, i + 1);
 			CHK(kill(child, SIGKILL), "kill", "child");
 			reap(child, &status);
