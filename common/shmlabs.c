@@ -148,32 +148,22 @@ void cleanup_run(void)
 
 	/* Failures are ignored: the object may already be gone. */
 	for (int i = 0; i < (int)(sizeof(reg) / sizeof(reg[0])); i++) {
+		enum cleanup_kind k = reg[i].kind;
+
 		if (!reg[i].live || reg[i].owner != me)
 			continue;
 		reg[i].live = 0;
-		switch (reg[i].kind) {
-		case CL_SHM_NAME:
-			shm_unlink(reg[i].name);
-			break;
-		case CL_SEM_NAME:
-			sem_unlink(reg[i].name);
-			break;
-		case CL_MQ_NAME:
-			mq_unlink(reg[i].name);
-			break;
-		case CL_PATH:
-			unlink(reg[i].name);
-			break;
-		case CL_SYSV_SHM:
+		if (k == CL_SYSV_SHM)
 			shmctl(reg[i].id, IPC_RMID, NULL);
-			break;
-		case CL_SYSV_SEM:
+		else if (k == CL_SYSV_SEM)
 			semctl(reg[i].id, 0, IPC_RMID);
-			break;
-		case CL_SYSV_MSG:
+		else if (k == CL_SYSV_MSG)
 			msgctl(reg[i].id, IPC_RMID, NULL);
-			break;
-		}
+		else /* a name or a path */
+			(k == CL_SHM_NAME   ? shm_unlink
+			 : k == CL_SEM_NAME ? sem_unlink
+			 : k == CL_MQ_NAME  ? mq_unlink
+					    : unlink)(reg[i].name);
 	}
 	errno = saved;
 }
@@ -356,4 +346,22 @@ int try_read(const volatile void *p, unsigned char *out, int *code)
 int try_write(volatile void *p, unsigned char value, int *code)
 {
 	return try_access(p, true, &value, code);
+}
+
+bool facts_ok = true;
+
+void fact(const char *what, const char *expected, const char *observed)
+{
+	bool ok = strcmp(expected, observed) == 0;
+
+	printf("  %-40s expected %s, observed %s%s\n", what, expected, observed,
+	       ok ? "" : "   <-- UNEXPECTED");
+	facts_ok = facts_ok && ok;
+}
+
+int facts_verdict(void)
+{
+	puts(facts_ok ? "all observations as expected"
+		      : "SOME OBSERVATIONS DIFFERED");
+	return facts_ok ? 0 : 1;
 }

@@ -10,8 +10,8 @@
  *     parallel runs and tests never share an object.
  *  3. A cleanup registry: registered objects are removed at exit() and on
  *     SIGINT/SIGTERM/SIGHUP, by the process that registered them only.
- *  4. Chores three or more labs share: write_all(), parse_size(),
- *     maps_find(), smaps_kb(), try_read()/try_write().
+ *  4. Chores several labs share: write_all(), parse_size(), maps_find(),
+ *     smaps_kb(), try_read()/try_write(), fact()/facts_verdict().
  */
 #ifndef SHMLABS_H
 #define SHMLABS_H
@@ -48,30 +48,19 @@ LAB_NORETURN void usage_error(const char *usage, const char *why);
 /* "ENOENT" for ENOENT: glibc's strerrorname_np, with a fallback. */
 const char *errno_name(int err);
 
-/* Checks.  Each evaluates EXPR once and yields its value. */
-#define CHK(expr, call, obj)                 \
+/* Checks.  Each evaluates EXPR once and yields its value: CHK_IF dies
+ * when it equals BAD.  mmap() and shmat() fail with (void *)-1 ==
+ * MAP_FAILED, sem_open() with SEM_FAILED (NULL in glibc, not -1!). */
+#define CHK_IF(expr, bad, call, obj)         \
 	({                                   \
 		__auto_type chk_r_ = (expr); \
-		if (chk_r_ == -1)            \
+		if (chk_r_ == (bad))         \
 			die(call, obj);      \
 		chk_r_;                      \
 	})
-/* mmap() and shmat() both report failure as (void *)-1 == MAP_FAILED. */
-#define CHK_MAP(expr, call, obj)          \
-	({                                \
-		void *chk_p_ = (expr);    \
-		if (chk_p_ == MAP_FAILED) \
-			die(call, obj);   \
-		chk_p_;                   \
-	})
-/* sem_open() returns SEM_FAILED (NULL in glibc, not -1!). */
-#define CHK_SEM(expr, call, obj)          \
-	({                                \
-		sem_t *chk_s_ = (expr);   \
-		if (chk_s_ == SEM_FAILED) \
-			die(call, obj);   \
-		chk_s_;                   \
-	})
+#define CHK(expr, call, obj) CHK_IF(expr, -1, call, obj)
+#define CHK_MAP(expr, call, obj) CHK_IF(expr, MAP_FAILED, call, obj)
+#define CHK_SEM(expr, call, obj) CHK_IF(expr, SEM_FAILED, call, obj)
 /* pthread_* functions return the error number instead of setting errno. */
 #define CHK_EN(expr, call, obj)         \
 	do {                            \
@@ -133,5 +122,12 @@ long smaps_kb(const void *addr, const char *field);
  * put back.  Lab 2 builds this itself: there the catcher is the lesson. */
 int try_read(const volatile void *p, unsigned char *out, int *code);
 int try_write(volatile void *p, unsigned char value, int *code);
+
+/* "  WHAT  expected X, observed Y" (WHAT padded to 40 columns); a mismatch
+ * is marked "<-- UNEXPECTED" and clears facts_ok.  facts_verdict() prints
+ * "all observations as expected" (or not) and returns the exit status. */
+extern bool facts_ok;
+void fact(const char *what, const char *expected, const char *observed);
+int facts_verdict(void);
 
 #endif

@@ -103,24 +103,6 @@ const char *signame(int sig)
 
 /* ---- scaffolding: reporting and the temporary file --------------------- */
 
-static bool all_ok = true;
-
-void fact(const char *what, const char *expected, const char *observed)
-{
-	bool ok = strcmp(expected, observed) == 0;
-
-	printf("  %-40s expected %s, observed %s%s\n", what, expected, observed,
-	       ok ? "" : "   <-- UNEXPECTED");
-	all_ok = all_ok && ok;
-}
-
-int facts_verdict(void)
-{
-	printf("%s\n", all_ok ? "all observations as expected"
-			      : "SOME OBSERVATIONS DIFFERED");
-	return all_ok ? 0 : 1;
-}
-
 void fill_file(int fd, off_t size, const char *what)
 {
 	char buf[512];

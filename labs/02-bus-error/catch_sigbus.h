@@ -30,11 +30,6 @@ void explain_fault(const char *who, const char *map, long long file_size);
 /* "SIGBUS", "SIGSEGV", "no signal" for touch()'s result. */
 const char *signame(int sig);
 
-/* "  WHAT: expected X, observed Y"; a mismatch is marked and remembered. */
-void fact(const char *what, const char *expected, const char *observed);
-/* The last line, "all observations as expected" or not; the exit status. */
-int facts_verdict(void);
-
 /* A new file of SIZE bytes, all '#', in $TMPDIR, already unlinked: it
  * lives as long as a descriptor or a mapping refers to it. */
 int temp_file(off_t size);
