@@ -76,9 +76,11 @@ void catch_faults(void)
 	CHK(sigaction(SIGSEGV, &sa, NULL), "sigaction", "SIGSEGV");
 }
 
-void buslab_init(int argc, char **argv)
+void buslab_init(int argc, char **argv, const char *usage)
 {
 	lab_init(argc, argv);
+	if (usage && argc != 1)
+		usage_error(usage, "no arguments expected");
 	page = (size_t)CHK(sysconf(_SC_PAGESIZE), "sysconf", "_SC_PAGESIZE");
 }
 

@@ -11,8 +11,9 @@
 
 extern size_t page; /* sysconf(_SC_PAGESIZE), set by buslab_init() */
 
-/* lab_init() and the page size. */
-void buslab_init(int argc, char **argv);
+/* lab_init(), the page size, and, with USAGE, no arguments allowed (USAGE
+ * explains the program). */
+void buslab_init(int argc, char **argv, const char *usage);
 /* Install the handler of SIGBUS and SIGSEGV that touch() relies on. */
 void catch_faults(void);
 

@@ -56,10 +56,8 @@ static noreturn void child(int fd, int to_parent, int from_parent)
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error("\n  another process shrinks a file we have mapped",
-			    "no arguments expected");
+	buslab_init(argc, argv,
+		    "\n  another process shrinks a file we have mapped");
 	catch_faults();
 	int fd = temp_file((off_t)(2 * page));
 	int up[2], down[2]; /* child -> parent, parent -> child */
