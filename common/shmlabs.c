@@ -348,6 +348,18 @@ int try_write(volatile void *p, unsigned char value, int *code)
 	return try_access(p, true, &value, code);
 }
 
+void pipes_open(int up[2], int down[2])
+{
+	CHK(pipe(up), "pipe", "child to parent");
+	CHK(pipe(down), "pipe", "parent to child");
+}
+
+void pipes_keep(bool child, int up[2], int down[2])
+{
+	CHK(close(child ? up[0] : up[1]), "close", "pipe");
+	CHK(close(child ? down[1] : down[0]), "close", "pipe");
+}
+
 bool facts_ok = true;
 
 void fact(const char *what, const char *expected, const char *observed)

@@ -123,6 +123,13 @@ long smaps_kb(const void *addr, const char *field);
 int try_read(const volatile void *p, unsigned char *out, int *code);
 int try_write(volatile void *p, unsigned char value, int *code);
 
+/* Two pipes between a parent and the child it forks: UP (child -> parent)
+ * and DOWN (parent -> child).  pipes_open() before fork(); after it, each
+ * side's pipes_keep() closes the two ends that side does not use (while a
+ * write end stays open somewhere, read() never sees EOF). */
+void pipes_open(int up[2], int down[2]);
+void pipes_keep(bool child, int up[2], int down[2]);
+
 /* "  WHAT  expected X, observed Y" (WHAT padded to 40 columns); a mismatch
  * is marked "<-- UNEXPECTED" and clears facts_ok.  facts_verdict() prints
  * "all observations as expected" (or not) and returns the exit status. */
