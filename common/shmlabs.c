@@ -7,11 +7,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -68,8 +66,6 @@ LAB_NORETURN void usage_error(const char *usage, const char *why)
 	exit(2);
 }
 
-/* ---- IPC names and keys ------------------------------------------- */
-
 static const char *prefix(void)
 {
 	static char buf[128];
@@ -109,8 +105,6 @@ key_t ipc_key(const char *tag)
 		h = (h ^ (unsigned char)*c) * 16777619u;
 	return (key_t)(0x53000000u | (h & 0x00ffffffu));
 }
-
-/* ---- the cleanup registry ----------------------------------------- */
 
 static struct {
 	enum cleanup_kind kind;
@@ -178,10 +172,9 @@ static void on_signal(int sig)
 
 void lab_init(int argc, char **argv)
 {
-	const char *slash;
-
 	if (argc > 0 && argv[0]) {
-		slash = strrchr(argv[0], '/');
+		const char *slash = strrchr(argv[0], '/');
+
 		lab_prog = slash ? slash + 1 : argv[0];
 	}
 	lab_pid = getpid();
@@ -199,8 +192,6 @@ void lab_init(int argc, char **argv)
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			die("sigaction", sigabbrev_np(sigs[i]));
 }
-
-/* ---- chores shared by several labs -------------------------------- */
 
 void write_all(int fd, const void *buf, size_t len, const char *obj)
 {
