@@ -7,11 +7,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -68,8 +66,6 @@ LAB_NORETURN void usage_error(const char *usage, const char *why)
 	exit(2);
 }
 
-/* ---- IPC names and keys ------------------------------------------- */
-
 static const char *prefix(void)
 {
 	static char buf[128];
@@ -110,8 +106,6 @@ key_t ipc_key(const char *tag)
 	return (key_t)(0x53000000u | (h & 0x00ffffffu));
 }
 
-/* ---- the cleanup registry ----------------------------------------- */
-
 static struct {
 	enum cleanup_kind kind;
 	const char *name;
@@ -148,32 +142,22 @@ void cleanup_run(void)
 
 	/* Failures are ignored: the object may already be gone. */
 	for (int i = 0; i < (int)(sizeof(reg) / sizeof(reg[0])); i++) {
+		enum cleanup_kind k = reg[i].kind;
+
 		if (!reg[i].live || reg[i].owner != me)
 			continue;
 		reg[i].live = 0;
-		switch (reg[i].kind) {
-		case CL_SHM_NAME:
-			shm_unlink(reg[i].name);
-			break;
-		case CL_SEM_NAME:
-			sem_unlink(reg[i].name);
-			break;
-		case CL_MQ_NAME:
-			mq_unlink(reg[i].name);
-			break;
-		case CL_PATH:
-			unlink(reg[i].name);
-			break;
-		case CL_SYSV_SHM:
+		if (k == CL_SYSV_SHM)
 			shmctl(reg[i].id, IPC_RMID, NULL);
-			break;
-		case CL_SYSV_SEM:
+		else if (k == CL_SYSV_SEM)
 			semctl(reg[i].id, 0, IPC_RMID);
-			break;
-		case CL_SYSV_MSG:
+		else if (k == CL_SYSV_MSG)
 			msgctl(reg[i].id, IPC_RMID, NULL);
-			break;
-		}
+		else /* a name or a path */
+			(k == CL_SHM_NAME   ? shm_unlink
+			 : k == CL_SEM_NAME ? sem_unlink
+			 : k == CL_MQ_NAME  ? mq_unlink
+					    : unlink)(reg[i].name);
 	}
 	errno = saved;
 }
@@ -188,10 +172,9 @@ static void on_signal(int sig)
 
 void lab_init(int argc, char **argv)
 {
-	const char *slash;
-
 	if (argc > 0 && argv[0]) {
-		slash = strrchr(argv[0], '/');
+		const char *slash = strrchr(argv[0], '/');
+
 		lab_prog = slash ? slash + 1 : argv[0];
 	}
 	lab_pid = getpid();
@@ -209,8 +192,6 @@ void lab_init(int argc, char **argv)
 		if (sigaction(sigs[i], &sa, NULL) == -1)
 			die("sigaction", sigabbrev_np(sigs[i]));
 }
-
-/* ---- chores shared by several labs -------------------------------- */
 
 void write_all(int fd, const void *buf, size_t len, const char *obj)
 {
@@ -356,4 +337,34 @@ int try_read(const volatile void *p, unsigned char *out, int *code)
 int try_write(volatile void *p, unsigned char value, int *code)
 {
 	return try_access(p, true, &value, code);
+}
+
+void pipes_open(int up[2], int down[2])
+{
+	CHK(pipe(up), "pipe", "child to parent");
+	CHK(pipe(down), "pipe", "parent to child");
+}
+
+void pipes_keep(bool child, int up[2], int down[2])
+{
+	CHK(close(child ? up[0] : up[1]), "close", "pipe");
+	CHK(close(child ? down[1] : down[0]), "close", "pipe");
+}
+
+bool facts_ok = true;
+
+void fact(const char *what, const char *expected, const char *observed)
+{
+	bool ok = strcmp(expected, observed) == 0;
+
+	printf("  %-40s expected %s, observed %s%s\n", what, expected, observed,
+	       ok ? "" : "   <-- UNEXPECTED");
+	facts_ok = facts_ok && ok;
+}
+
+int facts_verdict(void)
+{
+	puts(facts_ok ? "all observations as expected"
+		      : "SOME OBSERVATIONS DIFFERED");
+	return facts_ok ? 0 : 1;
 }

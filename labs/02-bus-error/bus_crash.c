@@ -21,11 +21,8 @@
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error(
-			"\n  die of SIGBUS, as a program without a handler does",
-			"no arguments expected");
+	buslab_init(argc, argv,
+		    "\n  die of SIGBUS, as a program without a handler does");
 	int fd = temp_file(100);
 	volatile char *map = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
 

@@ -76,9 +76,11 @@ void catch_faults(void)
 	CHK(sigaction(SIGSEGV, &sa, NULL), "sigaction", "SIGSEGV");
 }
 
-void buslab_init(int argc, char **argv)
+void buslab_init(int argc, char **argv, const char *usage)
 {
 	lab_init(argc, argv);
+	if (usage && argc != 1)
+		usage_error(usage, "no arguments expected");
 	page = (size_t)CHK(sysconf(_SC_PAGESIZE), "sysconf", "_SC_PAGESIZE");
 }
 
@@ -102,24 +104,6 @@ const char *signame(int sig)
 }
 
 /* ---- scaffolding: reporting and the temporary file --------------------- */
-
-static bool all_ok = true;
-
-void fact(const char *what, const char *expected, const char *observed)
-{
-	bool ok = strcmp(expected, observed) == 0;
-
-	printf("  %-40s expected %s, observed %s%s\n", what, expected, observed,
-	       ok ? "" : "   <-- UNEXPECTED");
-	all_ok = all_ok && ok;
-}
-
-int facts_verdict(void)
-{
-	printf("%s\n", all_ok ? "all observations as expected"
-			      : "SOME OBSERVATIONS DIFFERED");
-	return all_ok ? 0 : 1;
-}
 
 void fill_file(int fd, off_t size, const char *what)
 {

@@ -11,8 +11,9 @@
 
 extern size_t page; /* sysconf(_SC_PAGESIZE), set by buslab_init() */
 
-/* lab_init() and the page size. */
-void buslab_init(int argc, char **argv);
+/* lab_init(), the page size, and, with USAGE, no arguments allowed (USAGE
+ * explains the program). */
+void buslab_init(int argc, char **argv, const char *usage);
 /* Install the handler of SIGBUS and SIGSEGV that touch() relies on. */
 void catch_faults(void);
 
@@ -29,11 +30,6 @@ void explain_fault(const char *who, const char *map, long long file_size);
 
 /* "SIGBUS", "SIGSEGV", "no signal" for touch()'s result. */
 const char *signame(int sig);
-
-/* "  WHAT: expected X, observed Y"; a mismatch is marked and remembered. */
-void fact(const char *what, const char *expected, const char *observed);
-/* The last line, "all observations as expected" or not; the exit status. */
-int facts_verdict(void);
 
 /* A new file of SIZE bytes, all '#', in $TMPDIR, already unlinked: it
  * lives as long as a descriptor or a mapping refers to it. */

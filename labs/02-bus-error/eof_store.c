@@ -64,7 +64,7 @@ static void store_grow_reread(const char *dir, bool sync)
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
+	buslab_init(argc, argv, NULL);
 	if (argc > 1 && argv[1][0] == '-')
 		usage_error(
 			"[DIR...]\n  default: /dev/shm and the folder of this program",

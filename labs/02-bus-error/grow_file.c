@@ -38,10 +38,8 @@ static void grow(int fd)
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error("\n  grow a mapped file under a 2-page mapping",
-			    "no arguments expected");
+	buslab_init(argc, argv,
+		    "\n  grow a mapped file under a 2-page mapping");
 	catch_faults();
 	int fd = temp_file(100);
 	char v = 0, back = 0;

@@ -22,10 +22,8 @@
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error("\n  map an empty file: length 0, then one page",
-			    "no arguments expected");
+	buslab_init(argc, argv,
+		    "\n  map an empty file: length 0, then one page");
 	catch_faults();
 	int fd = temp_file(0);
 	char v = 0;

@@ -33,10 +33,7 @@
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error("\n  map a 100-byte file with a 2-page length",
-			    "no arguments expected");
+	buslab_init(argc, argv, "\n  map a 100-byte file with a 2-page length");
 	catch_faults();
 	int fd = temp_file(100);
 	char v = 0, got[32];

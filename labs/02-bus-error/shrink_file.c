@@ -56,28 +56,20 @@ static noreturn void child(int fd, int to_parent, int from_parent)
 
 int main(int argc, char **argv)
 {
-	buslab_init(argc, argv);
-	if (argc != 1)
-		usage_error("\n  another process shrinks a file we have mapped",
-			    "no arguments expected");
+	buslab_init(argc, argv,
+		    "\n  another process shrinks a file we have mapped");
 	catch_faults();
 	int fd = temp_file((off_t)(2 * page));
 	int up[2], down[2]; /* child -> parent, parent -> child */
 	char token;
 
 	printf("[shrink_file] a child maps a 2-page file; the parent shrinks the file to 100 bytes\n");
-	CHK(pipe(up), "pipe", "child to parent");
-	CHK(pipe(down), "pipe", "parent to child");
+	pipes_open(up, down);
 	pid_t pid = CHK(fork(), "fork", NULL);
 
-	if (pid == 0) {
-		/* Close the ends we do not use, or EOF never comes. */
-		CHK(close(up[0]), "close", "pipe");
-		CHK(close(down[1]), "close", "pipe");
+	pipes_keep(pid == 0, up, down); /* or EOF never comes */
+	if (pid == 0)
 		child(fd, up[1], down[0]);
-	}
-	CHK(close(up[1]), "close", "pipe");
-	CHK(close(down[0]), "close", "pipe");
 
 	/* Wait until the child HAS the mapping and has used page 2. */
 	if (CHK(read(up[0], &token, 1), "read", "pipe from child") == 0) {

@@ -70,17 +70,12 @@ int main(int argc, char **argv)
 		die("mmap", t.path);
 	strcpy(map, "parent, before fork");
 	printf("  parent: stored %s in its private mapping\n", quoted(map));
-	CHK(pipe(up), "pipe", "child to parent");
-	CHK(pipe(down), "pipe", "parent to child");
+	pipes_open(up, down);
 	pid_t pid = CHK(fork(), "fork", NULL);
 
-	if (pid == 0) {
-		CHK(close(up[0]), "close", "pipe");
-		CHK(close(down[1]), "close", "pipe");
+	pipes_keep(pid == 0, up, down);
+	if (pid == 0)
 		child(map, up[1], down[0]);
-	}
-	CHK(close(up[1]), "close", "pipe");
-	CHK(close(down[0]), "close", "pipe");
 	if (await(up[0])) {
 		fact("parent, after the child's store:",
 		     quoted("parent, before fork"), quoted(map));

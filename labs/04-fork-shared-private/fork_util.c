@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 size_t page;
-static bool all_ok = true;
 
 void fork_lab_init(int argc, char **argv, bool args_ok, const char *usage)
 {
@@ -71,22 +70,6 @@ const char *quoted(const char *buf)
 	return out[which];
 }
 
-void fact(const char *what, const char *expected, const char *observed)
-{
-	bool ok = strcmp(expected, observed) == 0;
-
-	printf("  %-34s expected %s, observed %s%s\n", what, expected, observed,
-	       ok ? "" : "   <-- UNEXPECTED");
-	all_ok = all_ok && ok;
-}
-
-int facts_verdict(void)
-{
-	printf("%s\n", all_ok ? "all observations as expected"
-			      : "SOME OBSERVATIONS DIFFERED");
-	return all_ok ? 0 : 1;
-}
-
 bool reap(pid_t pid)
 {
 	int status;
@@ -95,6 +78,6 @@ bool reap(pid_t pid)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
 	printf("  parent: the child failed (status 0x%x)\n", status);
-	all_ok = false;
+	facts_ok = false;
 	return false;
 }

@@ -1,6 +1,6 @@
 /*
  * fork_util.h - the scaffolding Lab 4's programs share: a temporary file,
- * "expected X, observed Y" facts, and reaping a child.
+ * and reaping a child (the facts are common's fact()).
  */
 #ifndef FORK_UTIL_H
 #define FORK_UTIL_H
@@ -31,11 +31,6 @@ const char *file_says(struct tempfile *t);
 /* The NUL-terminated string at BUF (at most 40 bytes), quoted, in one of
  * two static buffers: enough for one fact() call. */
 const char *quoted(const char *buf);
-
-/* "  WHAT  expected X, observed Y"; a mismatch is marked and remembered. */
-void fact(const char *what, const char *expected, const char *observed);
-/* The last line, "all observations as expected" or not; the exit status. */
-int facts_verdict(void);
 
 /* waitpid() for PID; true when it exited with status 0. */
 bool reap(pid_t pid);

@@ -39,16 +39,12 @@ int main(int argc, char **argv)
 	int h, id = seg_create(ipc_key("stat"), SMALL, &h);
 	int to_child[2], to_parent[2];
 
-	CHK(pipe(to_child), "pipe", "to_child");
-	CHK(pipe(to_parent), "pipe", "to_parent");
+	pipes_open(to_parent, to_child);
 	pid_t pid = CHK(fork(), "fork", NULL);
-	if (pid == 0) {
-		CHK(close(to_child[1]), "close", "pipe");
-		CHK(close(to_parent[0]), "close", "pipe");
+
+	pipes_keep(pid == 0, to_parent, to_child);
+	if (pid == 0)
 		child(id, to_child[0], to_parent[1]);
-	}
-	CHK(close(to_child[0]), "close", "pipe");
-	CHK(close(to_parent[1]), "close", "pipe");
 
 	printf("parent pid %ld, child pid %ld\n", (long)getpid(), (long)pid);
 	print_info(id);
