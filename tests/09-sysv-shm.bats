@@ -382,6 +382,13 @@ NOARG="svshm_private svshm_excl svshm_size svshm_addr svshm_rdonly svshm_nattch
 
 # ---- cleanup ----------------------------------------------------------------
 
+# Start svshm_scratch in the background; sets id and pid from its first line.
+scratch_start() {
+	bg_start svshm_scratch
+	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
+	id=${BASH_REMATCH[1]} pid=${BASH_REMATCH[2]}
+}
+
 @test "scratch: EOF on stdin removes the segment" {
 	bg_start svshm_scratch
 	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ key\ (0x53[0-9a-f]{6}) ]] || fail "$BG_LINE"
@@ -397,10 +404,8 @@ NOARG="svshm_private svshm_excl svshm_size svshm_addr svshm_rdonly svshm_nattch
 }
 
 @test "scratch: SIGINT (Ctrl-C) removes the segment" {
-	bg_start svshm_scratch
-	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
-	id=${BASH_REMATCH[1]}
-	kill -INT "${BASH_REMATCH[2]}"
+	scratch_start
+	kill -INT "$pid"
 	status=0
 	wait "$BG_PID" || status=$?
 	[ "$status" = 130 ] # died of SIGINT, as common/ re-raises it
@@ -409,10 +414,8 @@ NOARG="svshm_private svshm_excl svshm_size svshm_addr svshm_rdonly svshm_nattch
 }
 
 @test "scratch: after SIGKILL the segment stays, and clean-ipc finds it by key" {
-	bg_start svshm_scratch
-	[[ $BG_LINE =~ ^scratch:\ shmid\ ([0-9]+)\ .*pid\ ([0-9]+) ]] || fail "$BG_LINE"
-	id=${BASH_REMATCH[1]}
-	kill -KILL "${BASH_REMATCH[2]}"
+	scratch_start
+	kill -KILL "$pid"
 	wait "$BG_PID" || true
 	run ipcs_row "$id"
 	assert_output --regexp " $id +[^ ]+ +600 +100 +0 *$"

@@ -150,6 +150,14 @@ EOF
 EOF
 	echo "$t"
 }
+
+# Build exercise_tree and cd into it (a failure to build fails the test).
+cd_exercise_tree() {
+	local t
+	t=$(exercise_tree)
+	cd "$t"
+}
+
 # strip_tree SRC DST: what scripts/handout would make of the C files.
 strip_tree() {
 	local f
@@ -215,9 +223,7 @@ strip_tree() {
 }
 
 @test "hints: an exercise text that quotes its solution is reported" {
-	local t
-	t=$(exercise_tree)
-	cd "$t"
+	cd_exercise_tree
 	run "$ROOT/scripts/exercises" hints LAB_GUIDE.md labs/01-a/a.c
 	assert_success
 	sed -i 's/multiplication\./return `(int)(x * x) + square_bias(found_it)`./' LAB_GUIDE.md
@@ -227,9 +233,7 @@ strip_tree() {
 }
 
 @test "audit: a test that needs wording only the solution prints is reported" {
-	local t
-	t=$(exercise_tree)
-	cd "$t"
+	cd_exercise_tree
 	mkdir tests
 	sed -i 's/^\tbool found_it = false;/\tprintf("squared: done %d\\n", x);\n\tputs("the shared name");\n&/' labs/01-a/a.c
 	# (T stands for @test: bats would rewrite a literal one in this file)
@@ -266,9 +270,7 @@ EOF
 }
 
 @test "ANSWERS.md: a heading per guide question and per exercise that asks to explain" {
-	local t
-	t=$(exercise_tree)
-	cd "$t"
+	cd_exercise_tree
 	run "$ROOT/scripts/exercises" answers LAB_GUIDE.md labs/01-a/a.c
 	assert_success
 	run grep '^##' <<<"$output"

@@ -45,15 +45,17 @@ enum { SHOW_TABLE = 1, SHOW_MAP = 2 };
 static int show_process(const char *pidstr, int what);
 static int parse_file(const char *file, int what);
 
+/* getopt_long(3): each long option and the short one it stands for. */
+static const struct option opts[] = {
+	{ "table", no_argument, NULL, 't' },
+	{ "map", no_argument, NULL, 'm' },
+	{ "parse", required_argument, NULL, 'p' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 }, /* the end of the list */
+};
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "table", no_argument, NULL, 't' },
-		{ "map", no_argument, NULL, 'm' },
-		{ "parse", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *file = NULL;
 	int what = 0, c;
 

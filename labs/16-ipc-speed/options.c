@@ -138,22 +138,24 @@ static void sweep_defaults(void)
 	opt.rounds = 0;
 }
 
+/* The long options for getopt_long(3); the last field is what it returns. */
+static const struct option longs[] = {
+	{ "size", required_argument, NULL, 's' },
+	{ "chunk", required_argument, NULL, 'c' },
+	{ "slots", required_argument, NULL, 'n' },
+	{ "reps", required_argument, NULL, 'r' },
+	{ "rounds", required_argument, NULL, 'l' },
+	{ "method", required_argument, NULL, 'm' },
+	{ "sweep", no_argument, NULL, 'S' },
+	{ "csv", no_argument, NULL, 'C' },
+	{ "no-pin", no_argument, NULL, 'P' },
+	{ "flip", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 void parse_args(int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{ "size", required_argument, NULL, 's' },
-		{ "chunk", required_argument, NULL, 'c' },
-		{ "slots", required_argument, NULL, 'n' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "rounds", required_argument, NULL, 'l' },
-		{ "method", required_argument, NULL, 'm' },
-		{ "sweep", no_argument, NULL, 'S' },
-		{ "csv", no_argument, NULL, 'C' },
-		{ "no-pin", no_argument, NULL, 'P' },
-		{ "flip", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	size_t biggest = 0;
 	int c;
 

@@ -47,6 +47,15 @@ static void send_failed(int err, const char *call, const char *name)
 		peer_lost();
 }
 
+/* A send that moved M bytes: count the call and step past them. */
+static void sent(unsigned char **p, size_t *n, size_t m)
+{
+	tally.calls++; /* a call that did its work */
+	tally.copied += m;
+	*p += m;
+	*n -= m;
+}
+
 /* POSIX: no header to prepend, a message goes straight from our buffer.
  * mq_receive() needs room for a full message (mq_msgsize) whatever is
  * coming: the consumer's buffer has x->slack spare bytes for that. */
@@ -55,14 +64,10 @@ void pmq_send(struct xfer *x, unsigned char *p, size_t n)
 	while (n > 0) {
 		size_t m = min_size(n, x->msg);
 
-		if (mq_send(x->mq, (const char *)p, m, 0) == -1) {
+		if (mq_send(x->mq, (const char *)p, m, 0) == -1)
 			send_failed(errno, "mq_send", x->name);
-			continue;
-		}
-		tally.calls++; /* a call that did its work */
-		tally.copied += m;
-		p += m;
-		n -= m;
+		else
+			sent(&p, &n, m);
 	}
 }
 
@@ -175,14 +180,10 @@ void sysv_send(struct xfer *x, unsigned char *p, size_t n)
 		rc = msgsnd(x->qid, hdr, m, 0);
 		err = errno;
 		memcpy(hdr, saved, sizeof(saved));
-		if (rc == -1) {
+		if (rc == -1)
 			send_failed(err, "msgsnd", x->name);
-			continue;
-		}
-		tally.calls++; /* a call that did its work */
-		tally.copied += m;
-		p += m;
-		n -= m;
+		else
+			sent(&p, &n, m);
 	}
 }
 
