@@ -78,8 +78,7 @@ int main(int argc, char **argv)
 	t->nchildren = (int)n;
 	snprintf(t->label_text, sizeof(t->label_text), "shared tally");
 	t->label = t->label_text;
-	printf("parent: smalloc(%zu) for a tally of %ld slots, finished = %d "
-	       "(zeroed)\n",
+	printf("parent: smalloc(%zu) for a tally of %ld slots, finished = %d (zeroed)\n",
 	       sizeof(*t) + (size_t)n * sizeof(t->slot[0]), n,
 	       atomic_load(&t->finished));
 
@@ -105,14 +104,12 @@ int main(int argc, char **argv)
 			fail("slot %d was not written", i + 1);
 		sum += s->square;
 	}
-	printf("parent: slot 1: square %ld, \"%s\"; slot %ld: square %ld, "
-	       "\"%s\"\n",
+	printf("parent: slot 1: square %ld, \"%s\"; slot %ld: square %ld, \"%s\"\n",
 	       t->slot[0].square, t->slot[0].note, n, t->slot[n - 1].square,
 	       t->slot[n - 1].note);
 	printf("parent: sum of squares = %ld (expected n(n+1)(2n+1)/6 = %ld)\n",
 	       sum, n * (n + 1) * (2 * n + 1) / 6);
-	printf("parent: the children's sfree() left the parent's view alone: "
-	       "label reads \"%s\"\n",
+	printf("parent: the children's sfree() left the parent's view alone: label reads \"%s\"\n",
 	       t->label);
 	if (atomic_load(&t->finished) != n ||
 	    sum != n * (n + 1) * (2 * n + 1) / 6)

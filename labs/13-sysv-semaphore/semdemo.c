@@ -88,8 +88,7 @@ static int race(bool safe)
 	CHK(pipe(down), "pipe", "down");
 	CHK(pipe(up), "pipe", "up");
 	create_set();
-	printf("creator:    semget(IPC_CREAT|IPC_EXCL) -> id %d, values not "
-	       "set yet\n",
+	printf("creator:    semget(IPC_CREAT|IPC_EXCL) -> id %d, values not set yet\n",
 	       semid);
 
 	pid_t child = CHK(fork(), "fork", "late-comer");
@@ -113,8 +112,7 @@ static int race(bool safe)
 		struct sembuf v = { .sem_num = CAN_READ, .sem_op = +1 };
 
 		CHK(semop(id, &v, 1), "semop", "V(CAN_READ)");
-		printf("late-comer: V(CAN_READ): one chunk posted for the "
-		       "reader (sem_otime was %s)\n",
+		printf("late-comer: V(CAN_READ): one chunk posted for the reader (sem_otime was %s)\n",
 		       safe ? "set" : "still 0");
 		put(up[1], 'P');
 		_exit(0);
@@ -122,8 +120,7 @@ static int race(bool safe)
 	put(down[1], 'C');
 	char why = get(up[0]); /* 'P' posted, or 'W' waiting */
 
-	printf("creator:    (the late-comer has %s) now SETALL {0, 0} and "
-	       "V(CAN_WRITE)\n",
+	printf("creator:    (the late-comer has %s) now SETALL {0, 0} and V(CAN_WRITE)\n",
 	       why == 'P' ? "already posted" : "not posted: it waits");
 	semset_setall(semid, 0, 0);
 	semset_publish(semid);
@@ -132,12 +129,9 @@ static int race(bool safe)
 	int can_read = semset_getval(semid, CAN_READ);
 
 	if (can_read == 1)
-		printf("result: CAN_READ = 1 after one V(): the post survived "
-		       "(the late-comer waited for sem_otime != 0)\n");
+		printf("result: CAN_READ = 1 after one V(): the post survived (the late-comer waited for sem_otime != 0)\n");
 	else
-		printf("result: CAN_READ = %d after one V(): the post was LOST "
-		       "(overwritten by the creator's late SETALL) - the "
-		       "reader would wait forever\n",
+		printf("result: CAN_READ = %d after one V(): the post was LOST (overwritten by the creator's late SETALL) - the reader would wait forever\n",
 		       can_read);
 	remove_set();
 	return 0;
@@ -167,15 +161,13 @@ static int undo(void)
 	show("writer P(CAN_WRITE) V(CAN_READ), exits:");
 	child_semop(rd, 2);
 	show("reader P(CAN_READ) V(CAN_WRITE), exits:");
-	printf("result: without SEM_UNDO every hand-off outlives the process "
-	       "that made it\n");
+	printf("result: without SEM_UNDO every hand-off outlives the process that made it\n");
 
 	/* 2. The writer's V(CAN_READ) with SEM_UNDO (semadj -1). */
 	wr[1].sem_flg = SEM_UNDO;
 	child_semop(wr, 2);
 	show("writer ... V(CAN_READ) with SEM_UNDO, exits:");
-	printf("result: the kernel withdrew the V() at exit: the chunk is "
-	       "lost, reader and writer would both wait forever\n");
+	printf("result: the kernel withdrew the V() at exit: the chunk is lost, reader and writer would both wait forever\n");
 	wr[1].sem_flg = 0;
 
 	/* 3. The reader's P(CAN_READ) with SEM_UNDO (semadj +1). */
@@ -185,9 +177,7 @@ static int undo(void)
 	rd[0].sem_flg = SEM_UNDO;
 	child_semop(rd, 2);
 	show("reader P(CAN_READ) with SEM_UNDO ..., exits:");
-	printf("result: the kernel gave the P() back at exit: the chunk "
-	       "counts as unread AND the buffer as free - read twice while "
-	       "being overwritten\n");
+	printf("result: the kernel gave the P() back at exit: the chunk counts as unread AND the buffer as free - read twice while being overwritten\n");
 	remove_set();
 	return 0;
 }

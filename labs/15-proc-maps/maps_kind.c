@@ -117,29 +117,29 @@ static const struct {
 	const char *name, *about;
 } kinds[MK_COUNT] = {
 	[MK_TEXT] = { "text", "the program's machine code" },
-	[MK_RODATA] = { "rodata", "the program's read-only data, ELF headers, "
-				  "RELRO" },
+	[MK_RODATA] = { "rodata",
+			"the program's read-only data, ELF headers, RELRO" },
 	[MK_DATA] = { "data", "the program's initialised writable data" },
 	[MK_BSS] = { "bss", "the program's zero-initialised data (no file)" },
 	[MK_HEAP] = { "heap", "the brk() area that malloc() grows" },
 	[MK_STACK] = { "stack", "the main thread's stack (grows down)" },
 	[MK_VDSO] = { "vdso", "code/data the kernel maps into every process" },
 	[MK_LIB] = { "lib", "a shared library (ld.so maps it in segments)" },
-	[MK_ANON] = { "anon", "private anonymous memory (malloc arenas, "
-			      "thread stacks, big malloc blocks)" },
-	[MK_GUARD] = { "guard", "no-access area: guard page or reserved "
-				"range" },
-	[MK_FILE_SHARED] = { "file-shared", "MAP_SHARED file: stores reach "
-					    "the file" },
-	[MK_FILE_PRIV] = { "file-private", "MAP_PRIVATE file: stores are "
-					   "copy-on-write" },
+	[MK_ANON] = { "anon",
+		      "private anonymous memory (malloc arenas, thread stacks, big malloc blocks)" },
+	[MK_GUARD] = { "guard",
+		       "no-access area: guard page or reserved range" },
+	[MK_FILE_SHARED] = { "file-shared",
+			     "MAP_SHARED file: stores reach the file" },
+	[MK_FILE_PRIV] = { "file-private",
+			   "MAP_PRIVATE file: stores are copy-on-write" },
 	[MK_SYSV] = { "sysv-shm", "System V segment (shmat): /SYSV<key>" },
-	[MK_POSIX] = { "posix-shm", "POSIX shared memory (shm_open): a tmpfs "
-				    "file in /dev/shm" },
-	[MK_ANON_SHARED] = { "anon-shared", "MAP_SHARED|MAP_ANONYMOUS or "
-					    "MAP_SHARED of /dev/zero" },
-	[MK_DEVZERO] = { "dev-zero", "MAP_PRIVATE of /dev/zero: plain "
-				     "anonymous memory" },
+	[MK_POSIX] = { "posix-shm",
+		       "POSIX shared memory (shm_open): a tmpfs file in /dev/shm" },
+	[MK_ANON_SHARED] = { "anon-shared",
+			     "MAP_SHARED|MAP_ANONYMOUS or MAP_SHARED of /dev/zero" },
+	[MK_DEVZERO] = { "dev-zero",
+			 "MAP_PRIVATE of /dev/zero: plain anonymous memory" },
 	[MK_MEMFD] = { "memfd", "memfd_create(): a file with no name" },
 	[MK_DELETED] = { "deleted", "a file unlinked while still mapped" },
 	[MK_SPECIAL] = { "special", "another area the kernel names itself" },

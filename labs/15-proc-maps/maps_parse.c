@@ -62,32 +62,32 @@ int maps_parse_line(const char *line, struct maps_entry *e,
 		return -1;
 	e->end = v;
 	if (e->end <= e->start)
-		return bad(err,
-			   "end %llx is not above start %llx (vm_end is one "
-			   "past the last byte: an area is never empty)",
-			   (unsigned long long)e->end,
-			   (unsigned long long)e->start);
+		return bad(
+			err,
+			"end %llx is not above start %llx (vm_end is one past the last byte: an area is never empty)",
+			(unsigned long long)e->end,
+			(unsigned long long)e->start);
 	if (e->start % MAPS_MIN_PAGE || e->end % MAPS_MIN_PAGE)
-		return bad(err,
-			   "%llx-%llx is not page-aligned (an area is a whole "
-			   "number of pages)",
-			   (unsigned long long)e->start,
-			   (unsigned long long)e->end);
+		return bad(
+			err,
+			"%llx-%llx is not page-aligned (an area is a whole number of pages)",
+			(unsigned long long)e->start,
+			(unsigned long long)e->end);
 	if (blanks(&p, "addresses", "permissions", err) < 0)
 		return -1;
 
 	/* rwxp: exactly four characters, each from a fixed pair. */
 	for (int i = 0; i < 4; i++) {
 		if (p[i] == '\0')
-			return bad(err,
-				   "truncated: the permissions stop after %d "
-				   "character%s",
-				   i, i == 1 ? "" : "s");
+			return bad(
+				err,
+				"truncated: the permissions stop after %d character%s",
+				i, i == 1 ? "" : "s");
 		if (!strchr(allowed[i], p[i]))
-			return bad(err,
-				   "permissions: character %d is %s; expected "
-				   "[r-][w-][x-][ps] as in rw-p",
-				   i + 1, what_is(p + i, b));
+			return bad(
+				err,
+				"permissions: character %d is %s; expected [r-][w-][x-][ps] as in rw-p",
+				i + 1, what_is(p + i, b));
 		e->perms[i] = p[i];
 	}
 	e->perms[4] = '\0';
@@ -153,8 +153,7 @@ int maps_parse_line(const char *line, struct maps_entry *e,
 		if (*p != ' ' && *p != '\t')
 			return bad(
 				err,
-				"inode: expected a decimal digit, a space or "
-				"the end of the line, found %s",
+				"inode: expected a decimal digit, a space or the end of the line, found %s",
 				what_is(p, b));
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -307,13 +306,12 @@ size_t maps_parse_text(char *text, size_t len, const char *name,
 			report(name, lineno, err, p, (size_t)(eol - p));
 			nbad++;
 		} else if (t->n && e.start < t->v[t->n - 1].end) {
-			snprintf(err, sizeof(err),
-				 "starts at %llx, below the end of line %zu "
-				 "(%llx): the kernel lists areas sorted and "
-				 "disjoint",
-				 (unsigned long long)e.start,
-				 t->v[t->n - 1].lineno,
-				 (unsigned long long)t->v[t->n - 1].end);
+			snprintf(
+				err, sizeof(err),
+				"starts at %llx, below the end of line %zu (%llx): the kernel lists areas sorted and disjoint",
+				(unsigned long long)e.start,
+				t->v[t->n - 1].lineno,
+				(unsigned long long)t->v[t->n - 1].end);
 			report(name, lineno, err, p, (size_t)(eol - p));
 			nbad++;
 		} else {

@@ -165,35 +165,30 @@ void print_map(const struct maps_table *t, const char *exe)
 			aw = n;
 		prev = e->end;
 	}
-	printf("Address space, low to high.  Bar: one '#' per doubling of the "
-	       "size\n(# = 4 KiB, ########## = 2 MiB, 20 = 2 GiB); "
-	       "'.' rows are unmapped gaps, same scale.\n");
+	printf("Address space, low to high.  Bar: one '#' per doubling of the size\n(# = 4 KiB, ########## = 2 MiB, 20 = 2 GiB); '.' rows are unmapped gaps, same scale.\n");
 	prev = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct maps_entry *e = &t->v[i];
 
 		if (e->start > prev && kernel_gap(prev, e->start)) {
-			printf("%*s ~~~ %s: rest of user space, non-canonical "
-			       "hole, kernel half ~~~\n",
+			printf("%*s ~~~ %s: rest of user space, non-canonical hole, kernel half ~~~\n",
 			       aw, "", human(e->start - prev, h));
 		} else if (e->start > prev) {
 			int n = bar_len(e->start - prev);
 
 			printf("%*llx %.*s%*s %10s unmapped%s\n", aw,
 			       (unsigned long long)prev, n,
-			       "......................................"
-			       "..........................",
+			       "................................................................",
 			       bw - n, "", human(e->start - prev, h),
-			       prev == 0 ? " (from address 0: NULL derefs "
-					   "fault here)"
-					 : "");
+			       prev == 0
+				       ? " (from address 0: NULL derefs fault here)"
+				       : "");
 		}
 		int n = bar_len(e->end - e->start);
 
 		printf("%*llx %.*s%*s %10s %s %-*s%s%s\n", aw,
 		       (unsigned long long)e->start, n,
-		       "######################################"
-		       "##########################",
+		       "################################################################",
 		       bw - n, "", human(e->end - e->start, h), e->perms,
 		       e->path[0] ? 12 : 0,
 		       maps_kind_name(maps_classify(t, i, exe)),

@@ -160,8 +160,7 @@ static int show_process(const char *pidstr, int what)
 				pidstr);
 		else if (err == EACCES || err == EPERM)
 			fprintf(stderr,
-				"%s: pid %s: reading its maps needs ptrace "
-				"read access (same user, or CAP_SYS_PTRACE)\n",
+				"%s: pid %s: reading its maps needs ptrace read access (same user, or CAP_SYS_PTRACE)\n",
 				lab_prog, pidstr);
 		errno = err;
 		die("open", path);
@@ -170,8 +169,7 @@ static int show_process(const char *pidstr, int what)
 
 	CHK(close(fd), "close", path);
 	if (txt.len == 0)
-		fail("%s is empty: pid %s has no user address space (a kernel "
-		     "thread, or a zombie)",
+		fail("%s is empty: pid %s has no user address space (a kernel thread, or a zombie)",
 		     path, pidstr);
 
 	/* Which file is the program?  The maps line cannot say; the exe

@@ -217,8 +217,7 @@ void look_smaps(const struct maps_entry *e, bool show_anon)
 	}
 	printf("  (smaps VmFlags)\n");
 	if (anon && show_anon)
-		say("Anonymous  %s  (smaps: pages copied on write, private to "
-		    "us)",
+		say("Anonymous  %s  (smaps: pages copied on write, private to us)",
 		    anon);
 }
 
@@ -226,17 +225,14 @@ void look_smaps(const struct maps_entry *e, bool show_anon)
 void explain_sp(const struct maps_entry *e)
 {
 	if (e->perms[3] == 's')
-		say("s          VM_MAYSHARE: stores go to the shared object; "
-		    "every process that maps it sees them");
+		say("s          VM_MAYSHARE: stores go to the shared object; every process that maps it sees them");
 	else
-		say("p          private: a store copies the page first "
-		    "(copy-on-write); nobody else sees it");
+		say("p          private: a store copies the page first (copy-on-write); nobody else sees it");
 }
 
 void explain_dev(const struct maps_entry *e, const struct stat *st)
 {
-	say("dev inode  %02x:%02x = major %u, minor %u (hex in maps), inode "
-	    "%llu",
+	say("dev inode  %02x:%02x = major %u, minor %u (hex in maps), inode %llu",
 	    e->major, e->minor, e->major, e->minor,
 	    (unsigned long long)e->inode);
 	if (!st)
