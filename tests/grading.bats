@@ -152,6 +152,51 @@ __attribute__((constructor)) static void grading_forkbomb(void)
 EOF
 }
 
+attack_killer() { # the 4th program run SIGKILLs every bats process above it
+	cat <<'EOF'
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+__attribute__((constructor)) static void grading_killer(void)
+{
+	char path[64], cmd[512];
+	int k, fd;
+	for (k = 1; k <= 4; k++) {
+		snprintf(path, sizeof path, "/tmp/grading-kill-%d", k);
+		fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0600);
+		if (fd >= 0) {
+			close(fd);
+			break;
+		}
+	}
+	if (k != 4)
+		return;
+	for (int p = getppid(), ppid; p > 1; p = ppid) {
+		FILE *f;
+		size_t n;
+		snprintf(path, sizeof path, "/proc/%d/stat", p);
+		if (!(f = fopen(path, "r")))
+			return;
+		if (fscanf(f, "%*d (%*[^)]) %*c %d", &ppid) != 1)
+			ppid = 0;
+		fclose(f);
+		snprintf(path, sizeof path, "/proc/%d/cmdline", p);
+		if (!(f = fopen(path, "r")))
+			return;
+		n = fread(cmd, 1, sizeof cmd - 1, f);
+		fclose(f);
+		for (size_t i = 0; i < n; i++)
+			cmd[i] = cmd[i] ? cmd[i] : ' ';
+		cmd[n] = 0;
+		if (strstr(cmd, "bats"))
+			kill(p, SIGKILL);
+	}
+}
+EOF
+}
+
 # with_attack FILE ATTACK: FILE with the attack's code appended.
 with_attack() {
 	cat "$1"
@@ -233,6 +278,9 @@ with_attack() {
 	mkdir -p "$subs/escape/$(dirname "$EX_FILE")" "$subs/forkbomb/$(dirname "$EX_FILE")"
 	with_attack "$sol" escape >"$subs/escape/$EX_FILE"
 	with_attack "$sol" forkbomb >"$subs/forkbomb/$EX_FILE"
+	# kills its harness halfway: the results before it must not count
+	mkdir -p "$subs/killer/$(dirname "$EX_FILE")"
+	with_attack "$sol" killer >"$subs/killer/$EX_FILE"
 	# unsafe tarball: ../ and absolute paths, a link out of the tree and a
 	# file through it, the exercise file as a link to the solution
 	python3 - "$subs/unsafe.tar.gz" "$EX_FILE" "$sol" "$BATS_TEST_TMPDIR" <<'EOF'
@@ -277,6 +325,12 @@ EOF
 		assert_equal "$s exercises $(csv_field "$csv" "$s" exercises)" "$s exercises $EX_MAX"
 		assert_equal "$s total $(csv_field "$csv" "$s" total)" "$s total $((EX_MAX + BASE_MAX))"
 	done
+	# the killer's bats reported some results before it died; none count
+	run grep -c '^ok ' "$subs/grades/killer/$LAB_NAME.tap"
+	[ "$output" -gt 0 ] || fail "killer: no result before the kill"
+	assert_equal "killer total $(csv_field "$csv" killer total)" "killer total 0"
+	run cat "$subs/grades/killer/failed.txt"
+	assert_output --partial "did not end by itself"
 	# the attacks on the solution got a row; escape lost at most its hanging test
 	for s in escape forkbomb; do
 		[ -n "$(csv_field "$csv" "$s" total)" ] || fail "no row for $s"
