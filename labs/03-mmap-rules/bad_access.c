@@ -43,13 +43,13 @@ static char *map_one_page(int mode, const char *mode_name)
 static const char *write_read_only(void)
 {
 	char *p = map_one_page(O_RDWR, "O_RDWR");
-	int code = 0;
+	siginfo_t si = { 0 };
 
 	printf("    p = mmap(PROT_READ, MAP_SHARED) of an O_RDWR fd; p[0] = 'W'\n");
-	int sig = try_write(p, 'W', &code);
+	int sig = try_write(p, 'W', &si);
 
 	CHK(munmap(p, page), "munmap", path);
-	return fault_name(sig, code);
+	return fault_name(sig, si.si_code);
 }
 
 /* 10. Seed 002: after munmap() the addresses are gone.  A dangling
@@ -61,13 +61,13 @@ static const char *write_read_only(void)
 static const char *touch_after_munmap(void)
 {
 	char *p = map_one_page(O_RDONLY, "O_RDONLY");
-	int code = 0;
+	siginfo_t si = { 0 };
 
 	printf("    p = mmap(one page); munmap(p, %zu); read p[0]\n", page);
 	CHK(munmap(p, page), "munmap", path);
-	int sig = try_read(p, NULL, &code);
+	int sig = try_read(p, NULL, &si);
 
-	return fault_name(sig, code);
+	return fault_name(sig, si.si_code);
 }
 
 int main(int argc, char **argv)

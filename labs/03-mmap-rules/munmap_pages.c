@@ -55,7 +55,7 @@ static const char *munmap_plus_one(void)
 static const char *munmap_second_page(void)
 {
 	char *p = map_pages(2);
-	int c1 = 0, c2 = 0;
+	siginfo_t s1 = { 0 }, s2 = { 0 };
 	static char obs[128];
 
 	printf("    p = mmap(2 pages); munmap(p + %zu, %zu); touch p[0], p[%zu]\n",
@@ -65,15 +65,16 @@ static const char *munmap_second_page(void)
 		CHK(munmap(p, 2 * page), "munmap", path);
 		return obs;
 	}
-	int first = try_read(p, NULL, &c1);
-	int second = try_read(p + page, NULL, &c2);
+	int first = try_read(p, NULL, &s1);
+	int second = try_read(p + page, NULL, &s2);
 
-	if (first == 0 && second == SIGSEGV && c2 == SEGV_MAPERR)
+	if (first == 0 && second == SIGSEGV && s2.si_code == SEGV_MAPERR)
 		snprintf(obs, sizeof(obs),
 			 "success (page 1 kept, page 2 gone: SIGSEGV)");
 	else
 		snprintf(obs, sizeof(obs), "success (page 1: %s; page 2: %s)",
-			 fault_name(first, c1), fault_name(second, c2));
+			 fault_name(first, s1.si_code),
+			 fault_name(second, s2.si_code));
 	CHK(munmap(p, page), "munmap", path); /* what is left of it */
 	return obs;
 }
