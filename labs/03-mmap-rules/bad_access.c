@@ -27,22 +27,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static char *map_one_page(int mode, const char *mode_name)
-{
-	int fd = open_file(mode, mode_name);
-	char *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap", path);
-	CHK(close(fd), "close", path);
-	return p;
-}
-
 /* 9. The descriptor could write (O_RDWR), the mapping may not: the
  * protection of the mapping is what the MMU checks, on every store. */
 static const char *write_read_only(void)
 {
-	char *p = map_one_page(O_RDWR, "O_RDWR");
+	rule(9, "store into a PROT_READ mapping");
+	char *p = map_file(1, O_RDWR, "O_RDWR");
 	siginfo_t si = { 0 };
 
 	printf("    p = mmap(PROT_READ, MAP_SHARED) of an O_RDWR fd; p[0] = 'W'\n");
@@ -60,7 +50,8 @@ static const char *write_read_only(void)
  * and the access, and no threads: another thread could map anything. */
 static const char *touch_after_munmap(void)
 {
-	char *p = map_one_page(O_RDONLY, "O_RDONLY");
+	rule(10, "touch the memory after munmap()");
+	char *p = map_file(1, O_RDONLY, "O_RDONLY");
 	siginfo_t si = { 0 };
 
 	printf("    p = mmap(one page); munmap(p, %zu); read p[0]\n", page);
@@ -74,9 +65,7 @@ int main(int argc, char **argv)
 {
 	rules_init(argc, argv,
 		   "\n  rules 9 and 10: SIGSEGV, SEGV_ACCERR and SEGV_MAPERR");
-	rule(9, "store into a PROT_READ mapping");
 	verdict("SIGSEGV (SEGV_ACCERR)", write_read_only());
-	rule(10, "touch the memory after munmap()");
 	verdict("SIGSEGV (SEGV_MAPERR)", touch_after_munmap());
 	return rules_done();
 }
