@@ -3,9 +3,9 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <mqueue.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,26 +24,6 @@ const char *errno_name(int err)
 	return n ? n : "E?";
 }
 
-static void report(const char *call, const char *obj, int err)
-{
-	fprintf(stderr, "%s: %s(%s): %s (%s)\n", lab_prog, call, obj ? obj : "",
-		errno_name(err), strerror(err));
-}
-
-LAB_NORETURN void die_child(const char *call, const char *obj)
-{
-	report(call, obj, errno);
-	_exit(1);
-}
-
-LAB_NORETURN void die(const char *call, const char *obj)
-{
-	if (lab_pid && getpid() != lab_pid)
-		die_child(call, obj);
-	report(call, obj, errno);
-	exit(1);
-}
-
 LAB_NORETURN void fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -53,32 +33,40 @@ LAB_NORETURN void fail(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (lab_pid && getpid() != lab_pid)
+	if (lab_pid && getpid() != lab_pid) /* a child of the lab: see die() */
 		_exit(1);
 	exit(1);
+}
+
+LAB_NORETURN void die(const char *call, const char *obj)
+{
+	int err = errno;
+
+	fail("%s(%s): %s (%s)", call, obj ? obj : "", errno_name(err),
+	     strerror(err));
 }
 
 LAB_NORETURN void usage_error(const char *usage, const char *why)
 {
 	if (why)
 		fprintf(stderr, "%s: %s\n", lab_prog, why);
-	fprintf(stderr, "usage: %s %s\n", lab_prog, usage);
+	/* No blank after PROG when no argument words follow. */
+	fprintf(stderr, "usage: %s%s%s\n", lab_prog, *usage == '\n' ? "" : " ",
+		usage);
 	exit(2);
 }
 
+/* $SHMLABS_PREFIX, made safe as the start of every IPC name and key. */
 static const char *prefix(void)
 {
 	static char buf[128];
 	const char *p = getenv("SHMLABS_PREFIX");
 
-	if (buf[0])
-		return buf;
-	if (!p || !*p)
+	if (!buf[0] && p && *p)
+		snprintf(buf, sizeof(buf), "%s%.119s",
+			 strncmp(p, "shmlabs", 7) != 0 ? "shmlabs-" : "", p);
+	else if (!buf[0])
 		snprintf(buf, sizeof(buf), "shmlabs-%u", (unsigned)getuid());
-	else if (strncmp(p, "shmlabs", 7) != 0)
-		snprintf(buf, sizeof(buf), "shmlabs-%.100s", p);
-	else
-		snprintf(buf, sizeof(buf), "%.120s", p);
 	for (char *c = buf; *c; c++) /* a name may hold no further '/' */
 		if (*c == '/')
 			*c = '_';
@@ -96,12 +84,11 @@ char *ipc_name(const char *tag)
 
 key_t ipc_key(const char *tag)
 {
-	uint32_t h = 2166136261u; /* FNV-1a over "PREFIX/tag" */
+	char s[256];
+	uint32_t h = 2166136261u; /* FNV-1a over "PREFIX/TAG" */
 
-	for (const char *c = prefix(); *c; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (const char *c = tag; *c; c++)
+	snprintf(s, sizeof(s), "%s/%s", prefix(), tag);
+	for (const char *c = s; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
 	return (key_t)(0x53000000u | (h & 0x00ffffffu));
 }
@@ -111,12 +98,14 @@ static struct {
 	const char *name;
 	int id;
 	pid_t owner;
-	volatile sig_atomic_t live;
-} reg[16];
+	volatile sig_atomic_t
+		live; /* set last: a signal may come at any time */
+} reg[16];	      /* the cleanup registry, cleanup_run()'s list */
+#define NREG (int)(sizeof(reg) / sizeof(reg[0]))
 
 int cleanup_add(enum cleanup_kind kind, const char *name, int id)
 {
-	for (int i = 0; i < (int)(sizeof(reg) / sizeof(reg[0])); i++) {
+	for (int i = 0; i < NREG; i++) {
 		if (reg[i].live)
 			continue;
 		reg[i].kind = kind;
@@ -131,20 +120,20 @@ int cleanup_add(enum cleanup_kind kind, const char *name, int id)
 
 void cleanup_done(int handle)
 {
-	if (handle >= 0 && handle < (int)(sizeof(reg) / sizeof(reg[0])))
+	if (handle >= 0 && handle < NREG)
 		reg[handle].live = 0;
 }
 
-void cleanup_run(void)
+/* Remove what this process registered: at exit() and from on_signal(), so
+ * only async-signal-safe calls; failures are ignored (it may be gone). */
+static void cleanup_run(void)
 {
 	int saved = errno;
-	pid_t me = getpid();
 
-	/* Failures are ignored: the object may already be gone. */
-	for (int i = 0; i < (int)(sizeof(reg) / sizeof(reg[0])); i++) {
+	for (int i = 0; i < NREG; i++) {
 		enum cleanup_kind k = reg[i].kind;
 
-		if (!reg[i].live || reg[i].owner != me)
+		if (!reg[i].live || reg[i].owner != getpid())
 			continue;
 		reg[i].live = 0;
 		if (k == CL_SYSV_SHM)
@@ -162,10 +151,11 @@ void cleanup_run(void)
 	errno = saved;
 }
 
+/* Clean up, then die of the same signal, so the parent (and the shell)
+ * sees it. */
 static void on_signal(int sig)
 {
 	cleanup_run();
-	/* Die of the same signal, so the parent (and the shell) sees it. */
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -185,12 +175,11 @@ void lab_init(int argc, char **argv)
 	/* Installed even where the shell started us with SIGINT ignored
 	 * (a background job): Ctrl-C and `kill -INT` must clean up. */
 	struct sigaction sa = { .sa_handler = on_signal };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		if (sigaction(sigs[i], &sa, NULL) == -1)
-			die("sigaction", sigabbrev_np(sigs[i]));
+	CHK(sigaction(SIGINT, &sa, NULL), "sigaction", "SIGINT");
+	CHK(sigaction(SIGTERM, &sa, NULL), "sigaction", "SIGTERM");
+	CHK(sigaction(SIGHUP, &sa, NULL), "sigaction", "SIGHUP");
 }
 
 void write_all(int fd, const void *buf, size_t len, const char *obj)
@@ -233,46 +222,38 @@ bool parse_size(const char *s, size_t *out)
 	return true;
 }
 
-/* Is LINE a maps header ("start-end perms ...")?  Does it hold A? */
-static bool holds(const char *line, uintptr_t a, bool *header)
-{
-	uintptr_t start, end;
-
-	*header = sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &start, &end) == 2;
-	return *header && start <= a && a < end; /* half-open range */
-}
-
-/* The one loop behind maps_find() and smaps_kb(): walk PATH to the entry
- * holding ADDR; with FIELD, go on to that entry's "FIELD: N kB" line. */
+/* The one loop behind maps_find() and smaps_kb(): walk PATH (maps or smaps)
+ * to the entry holding ADDR; with FIELD, on to its "FIELD: N kB" line. */
 static long lookup(const char *path, uintptr_t addr, const char *field,
 		   char *copy, size_t size)
 {
 	FILE *f = fopen(path, "re");
-	char *line = NULL;
-	size_t cap = 0, n = field ? strlen(field) : 0;
-	bool inside = false, header;
+	char line[PATH_MAX + 128];
+	size_t n = field ? strlen(field) : 0;
+	uintptr_t start, end;
+	bool inside = false;
 	long kb = -1;
 
 	if (!f)
 		die("fopen", path);
-	while (getline(&line, &cap, f) != -1) {
+	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!inside) {
-			inside = holds(line, addr, &header);
+		if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " ", &start, &end) ==
+		    2) { /* an entry's first line */
+			if (inside)
+				break; /* FIELD was not in our entry */
+			inside = start <= addr && addr < end; /* half-open */
 			if (inside && !field) {
 				snprintf(copy, size, "%s", line);
 				kb = 0;
 				break;
 			}
-		} else if (holds(line, addr, &header), header) {
-			break; /* the next entry: FIELD was not in ours */
-		} else if (strncmp(line, field, n) == 0 && line[n] == ':') {
-			if (sscanf(line + n + 1, "%ld", &kb) != 1)
-				kb = -1;
+		} else if (inside && strncmp(line, field, n) == 0 &&
+			   line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
 			break;
 		}
 	}
-	free(line);
 	fclose(f);
 	return kb;
 }
@@ -283,26 +264,36 @@ bool maps_find(const void *addr, char *line, size_t size)
 	       0;
 }
 
+void maps_print(const char *label, const void *addr)
+{
+	char line[PATH_MAX + 128];
+
+	if (!maps_find(addr, line, sizeof(line)))
+		fail("no line of /proc/self/maps holds %p", addr);
+	printf("%s%s\n", label, line);
+}
+
 long smaps_kb(const void *addr, const char *field)
 {
 	return lookup("/proc/self/smaps", (uintptr_t)addr, field, NULL, 0);
 }
 
 static sigjmp_buf fault_env;
-static volatile sig_atomic_t fault_code;
+static siginfo_t fault_info;
 
+/* Back out of the faulting access into try_access(), with the siginfo. */
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
 	(void)ctx;
-	fault_code = si->si_code;
-	siglongjmp(fault_env, sig); /* back into try_access() */
+	fault_info = *si;
+	siglongjmp(fault_env, sig);
 }
 
 /* sigsetjmp(env, 1) saves the signal mask too: the handler runs with the
  * signal blocked, and plain setjmp would leave it blocked, so the next fault
  * would kill the process (sigsetjmp(3)). */
 static int try_access(volatile unsigned char *p, bool write,
-		      unsigned char *value, int *code)
+		      unsigned char *value, siginfo_t *si)
 {
 	struct sigaction sa = { .sa_sigaction = on_fault,
 				.sa_flags = SA_SIGINFO };
@@ -321,22 +312,22 @@ static int try_access(volatile unsigned char *p, bool write,
 	}
 	CHK(sigaction(SIGSEGV, &old_segv, NULL), "sigaction", "SIGSEGV");
 	CHK(sigaction(SIGBUS, &old_bus, NULL), "sigaction", "SIGBUS");
-	if (sig && code)
-		*code = fault_code;
+	if (sig && si)
+		*si = fault_info;
 	return sig;
 }
 
-int try_read(const volatile void *p, unsigned char *out, int *code)
+int try_read(const volatile void *p, unsigned char *out, siginfo_t *si)
 {
 	unsigned char v = 0;
 
 	return try_access((volatile unsigned char *)p, false, out ? out : &v,
-			  code);
+			  si);
 }
 
-int try_write(volatile void *p, unsigned char value, int *code)
+int try_write(volatile void *p, unsigned char value, siginfo_t *si)
 {
-	return try_access(p, true, &value, code);
+	return try_access(p, true, &value, si);
 }
 
 void pipes_open(int up[2], int down[2])

@@ -167,7 +167,8 @@ static void mremap_fault(char *p, int fd, const char *dev, size_t npages)
 {
 	unsigned char byte;
 	long before;
-	int sig, code;
+	siginfo_t si;
+	int sig;
 
 	p = CHK_MAP(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE), "mremap", dev);
 	if (strcmp(p + pg, "page 1") != 0)
@@ -179,13 +180,13 @@ static void mremap_fault(char *p, int fd, const char *dev, size_t npages)
 	p = CHK_MAP(mremap(p, 2 * pg, (npages + 1) * pg, MREMAP_MAYMOVE),
 		    "mremap", dev);
 	before = dev_faults(fd, dev);
-	sig = try_read(p + npages * pg, &byte, &code);
+	sig = try_read(p + npages * pg, &byte, &si);
 	if (sig != SIGBUS)
 		fail("%s: reading page %zu past the buffer: %s, expected SIGBUS",
 		     dev, npages, sig ? sigabbrev_np(sig) : "no signal");
 	note("grown to %zu pages: page %zu gives SIG%s (%s), %ld fault",
 	     npages + 1, npages, sigabbrev_np(sig),
-	     code == BUS_ADRERR ? "BUS_ADRERR" : "?",
+	     si.si_code == BUS_ADRERR ? "BUS_ADRERR" : "?",
 	     dev_faults(fd, dev) - before);
 	CHK(munmap(p, (npages + 1) * pg), "munmap", dev);
 }

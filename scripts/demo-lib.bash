@@ -18,6 +18,10 @@
 #                              read are kept in $SEEN
 #   rest                       show the rest of the narration, close $NARR
 #   grab REGEX                 the first capture group of REGEX in $SEEN
+#   bg_reader NAME OUT REGEX   start NAME $B/reader -v >OUT; $rpid; upto REGEX
+#   copy_input                 show $B/writer -v <input, wait for $rpid, rest,
+#                              show cmp input copy
+#   kill_reader                show kill -KILL $rpid, reap it, rest
 #   stop_all                   SIGTERM (and SIGCONT) each of pids[], reap it,
 #                              empty $TMPDIR (the demos' EXIT trap)
 #   in_tmpdir                  trap stop_all on EXIT, cd to $TMPDIR, and write
@@ -92,6 +96,22 @@ rest() {
 	exec {NARR}<&-
 }
 grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
+bg_reader() {
+	start "$1" "$B/reader" -v >"$2"
+	rpid=$LAST
+	upto "$3"
+}
+copy_input() {
+	show "$B/writer" -v <input
+	wait "$rpid"
+	rest
+	show cmp input copy
+}
+kill_reader() {
+	# (The braces keep bash's own "Killed" job report off the screen.)
+	{ show kill -KILL "$rpid" && wait "$rpid"; } 2>/dev/null || true
+	rest
+}
 stop_all() {
 	local p
 	# SIGCONT too: a stopped process keeps a SIGTERM pending until then.

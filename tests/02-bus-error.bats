@@ -146,6 +146,7 @@ eof_trials() { awk -v h="[$1] " 'index($0, h) == 1 {on = 1; next} /^\[/ {on = 0}
 	for p in map_empty map_past_eof grow_file shrink_file bus_crash seal_shrink; do
 		run prog "$p" extra
 		assert_usage
+		refute_line --regexp ' $' # usage: PROG, no trailing blank
 	done
 	run prog eof_store --bogus
 	assert_usage

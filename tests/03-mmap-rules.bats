@@ -145,6 +145,7 @@ in_section() { grep -qxF -- "$1" <<<"$out" || fail "no line '$1' in: $out"; }
 	for p in "${PROGS[@]}"; do
 		run prog "$p" 1
 		assert_usage
+		refute_line --regexp ' $' # usage: PROG, no trailing blank
 		assert_output --partial 'no arguments expected'
 	done
 	run prog bad_access --bogus

@@ -89,6 +89,7 @@ fact() {
 	assert_usage
 	run prog fork_cow extra
 	assert_usage
+	refute_line --regexp ' $' # usage: PROG, no trailing blank
 	run prog fork_offset --bogus
 	assert_usage
 	assert_output --partial 'unknown option'

@@ -163,6 +163,7 @@ maps_block() { awk -v t="== $1" '$0 == t {on = 1; next} /^== / {on = 0} on' <<<"
 	assert_output --partial 'DEVICE must not be empty'
 	run prog devzero_twice extra
 	assert_usage
+	refute_line --regexp ' $' # usage: PROG, no trailing blank
 	run prog devzero_maps -x
 	assert_usage
 }

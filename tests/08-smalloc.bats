@@ -104,6 +104,7 @@ assert_size_facts() {
 	assert_usage
 	run prog smalloc_misuse bogus
 	assert_usage
+	refute_line --regexp ' $' # usage: PROG, no trailing blank
 	run prog smalloc_misuse --bogus
 	assert_usage
 	local s

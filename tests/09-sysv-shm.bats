@@ -180,7 +180,13 @@ NOARG="svshm_private svshm_excl svshm_size svshm_addr svshm_rdonly svshm_nattch
 	run prog svshm_rdonly
 	assert_success
 	assert_line 'read through the read-only attach: "written through the read-write attach"'
-	assert_line "write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR)"
+	assert_line --regexp '^write through the read-only attach: SIGSEGV caught \(si_code SEGV_ACCERR, si_addr 0x[0-9a-f]+\)$'
+	# si_addr (sigaction(2)) is the address of the store: the read-only attach
+	local ro addr
+	ro=$(sed -n 's/.*read-only attach at \(0x[0-9a-f]*\)$/\1/p' <<<"$output")
+	addr=$(sed -n 's/.*si_addr \(0x[0-9a-f]*\))$/\1/p' <<<"$output")
+	assert [ -n "$ro" ]
+	assert_equal "$addr" "$ro"
 	# one process, two attaches: shm_nattch counts attaches (shmctl(2))
 	assert_line "one process, two attaches: nattch 2 (shm_nattch counts attaches, not processes)"
 	assert_line --regexp "^  [0-9a-f]+-[0-9a-f]+ rw-s 00000000 [0-9a-f]+:[0-9a-f]+ [0-9]+ +/SYSV00000000 \(deleted\)$"

@@ -42,12 +42,14 @@ static const char usage[] =
 
 static void fault_report(volatile char *p)
 {
-	int code = 0, sig = try_read(p, NULL, &code);
+	siginfo_t si;
+	int sig = try_read(p, NULL, &si);
 
-	printf("read %s %d\n", sig ? sigabbrev_np(sig) : "0", sig ? code : 0);
-	code = 0;
-	sig = try_write(p, 'x', &code);
-	printf("write %s %d\n", sig ? sigabbrev_np(sig) : "0", sig ? code : 0);
+	printf("read %s %d\n", sig ? sigabbrev_np(sig) : "0",
+	       sig ? si.si_code : 0);
+	sig = try_write(p, 'x', &si);
+	printf("write %s %d\n", sig ? sigabbrev_np(sig) : "0",
+	       sig ? si.si_code : 0);
 }
 
 static int create_shm(const char *name)

@@ -123,10 +123,10 @@ static const char *in_other_process(int fd, bool lock, off_t size)
 		int fd2 = open(path, O_RDWR);
 
 		if (fd2 == -1)
-			die_child("open", path);
+			die("open", path);
 		int r = lock ? flock(fd2, LOCK_EX | LOCK_NB)
 			     : ftruncate(fd2, size);
-		/* 0, or 100 + errno (die_child's exit status is 1). */
+		/* 0, or 100 + errno (die() exits 1). */
 		_exit(r == 0 ? 0 : 100 + errno);
 	}
 	int status;

@@ -32,18 +32,18 @@ static noreturn void child(int fd, int to_parent, int from_parent)
 	char *map = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
 
 	if (map == MAP_FAILED)
-		die_child("mmap", "2-page file");
+		die("mmap", "2-page file");
 	if (touch(map + page, false, &v) != 0)
 		_exit(4);
 	printf("  child : mapped 2 pages; read page 2: ok ('%c')\n", v);
 	if (write(to_parent, &token, 1) != 1)
-		die_child("write", "pipe to parent");
+		die("write", "pipe to parent");
 	/* Block until the parent has shrunk the file.  If the parent dies
 	 * instead, read() returns 0 (no writer left): stop, never hang. */
 	ssize_t n = read(from_parent, &token, 1);
 
 	if (n == -1)
-		die_child("read", "pipe from parent");
+		die("read", "pipe from parent");
 	if (n == 0)
 		_exit(5);
 	int sig = touch(map + page, false, &v);

@@ -34,6 +34,7 @@
  * cannot be made writable later either. */
 static const char *shared_write_on_rdonly(void)
 {
+	rule(1, "MAP_SHARED + PROT_WRITE on an O_RDONLY fd");
 	int fd = open_file(O_RDONLY, "O_RDONLY");
 	void *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
 
@@ -60,6 +61,7 @@ static const char *shared_write_on_rdonly(void)
  * open for reading". */
 static const char *write_only_fd(void)
 {
+	rule(3, "any mapping of an O_WRONLY fd (mmap reads the file)");
 	int fd = open_file(O_WRONLY, "O_WRONLY");
 
 	printf("    mmap(NULL, %zu, PROT_WRITE, MAP_SHARED, fd, 0)\n", page);
@@ -77,9 +79,7 @@ int main(int argc, char **argv)
 	rules_init(
 		argc, argv,
 		"\n  rules 1 and 3: the descriptor's open mode limits a mapping");
-	rule(1, "MAP_SHARED + PROT_WRITE on an O_RDONLY fd");
 	verdict("EACCES", shared_write_on_rdonly());
-	rule(3, "any mapping of an O_WRONLY fd (mmap reads the file)");
 	verdict("EACCES", write_only_fd());
 	return rules_done();
 }

@@ -27,29 +27,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static char *map_one_page(int mode, const char *mode_name)
-{
-	int fd = open_file(mode, mode_name);
-	char *p = mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
-
-	if (p == MAP_FAILED)
-		die("mmap", path);
-	CHK(close(fd), "close", path);
-	return p;
-}
-
 /* 9. The descriptor could write (O_RDWR), the mapping may not: the
  * protection of the mapping is what the MMU checks, on every store. */
 static const char *write_read_only(void)
 {
-	char *p = map_one_page(O_RDWR, "O_RDWR");
-	int code = 0;
+	rule(9, "store into a PROT_READ mapping");
+	char *p = map_file(1, O_RDWR, "O_RDWR");
+	siginfo_t si = { 0 };
 
 	printf("    p = mmap(PROT_READ, MAP_SHARED) of an O_RDWR fd; p[0] = 'W'\n");
-	int sig = try_write(p, 'W', &code);
+	int sig = try_write(p, 'W', &si);
 
 	CHK(munmap(p, page), "munmap", path);
-	return fault_name(sig, code);
+	return fault_name(sig, si.si_code);
 }
 
 /* 10. Seed 002: after munmap() the addresses are gone.  A dangling
@@ -60,23 +50,22 @@ static const char *write_read_only(void)
  * and the access, and no threads: another thread could map anything. */
 static const char *touch_after_munmap(void)
 {
-	char *p = map_one_page(O_RDONLY, "O_RDONLY");
-	int code = 0;
+	rule(10, "touch the memory after munmap()");
+	char *p = map_file(1, O_RDONLY, "O_RDONLY");
+	siginfo_t si = { 0 };
 
 	printf("    p = mmap(one page); munmap(p, %zu); read p[0]\n", page);
 	CHK(munmap(p, page), "munmap", path);
-	int sig = try_read(p, NULL, &code);
+	int sig = try_read(p, NULL, &si);
 
-	return fault_name(sig, code);
+	return fault_name(sig, si.si_code);
 }
 
 int main(int argc, char **argv)
 {
 	rules_init(argc, argv,
 		   "\n  rules 9 and 10: SIGSEGV, SEGV_ACCERR and SEGV_MAPERR");
-	rule(9, "store into a PROT_READ mapping");
 	verdict("SIGSEGV (SEGV_ACCERR)", write_read_only());
-	rule(10, "touch the memory after munmap()");
 	verdict("SIGSEGV (SEGV_MAPERR)", touch_after_munmap());
 	return rules_done();
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 size_t page;
@@ -46,6 +47,17 @@ int open_file(int mode, const char *mode_name)
 
 	printf("    fd = open(file, %s)\n", mode_name);
 	return fd;
+}
+
+char *map_file(size_t n, int mode, const char *mode_name)
+{
+	int fd = open_file(mode, mode_name);
+	char *p = mmap(NULL, n * page, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap", path);
+	CHK(close(fd), "close", path);
+	return p;
 }
 
 const char *outcome(bool failed)

@@ -19,6 +19,10 @@ void rules_init(int argc, char **argv, const char *usage);
 /* open(path, MODE), printing "    fd = open(file, MODE_NAME)". */
 int open_file(int mode, const char *mode_name);
 
+/* For experiments about what comes after mmap(): the test file opened with
+ * MODE, N pages of it mapped PROT_READ + MAP_SHARED, the descriptor closed. */
+char *map_file(size_t n, int mode, const char *mode_name);
+
 /* "success", or the errno name when FAILED: for calls whose failure is
  * the observation, so they are not checked with CHK. */
 const char *outcome(bool failed);

@@ -133,7 +133,7 @@ static noreturn void child(struct tally *t, int i)
 	       i + 1, i + 1, s->square, t->label);
 	/* Unmaps this process's view only; the parent's stays. */
 	if (sfree(t) == -1)
-		die_child("sfree", "tally");
+		die("sfree", "tally");
 	fflush(stdout);
 	_exit(0);
 }

@@ -3,7 +3,8 @@
  * virtual addresses, the same physical page - and nattch 2, because
  * shm_nattch counts attaches, not processes.  The SHM_RDONLY attach really
  * is read-only: its page-table entry has no write permission, so a store
- * raises SIGSEGV with si_code SEGV_ACCERR (mapped, but not allowed).
+ * raises SIGSEGV with si_code SEGV_ACCERR (mapped, but not allowed) and
+ * si_addr the byte stored to, here the read-only attach address.
  *
  *   $ svshm_rdonly
  *   read-write attach at 0x7fcfe03e6000, read-only attach at 0x7fcfe03e5000
@@ -11,11 +12,11 @@
  *     7fcfe03e5000-7fcfe03e6000 r--s 00000000 00:01 163869                     /SYSV00000000 (deleted)
  *   one process, two attaches: nattch 2 (shm_nattch counts attaches, not processes)
  *   read through the read-only attach: "written through the read-write attach"
- *   write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR)
+ *   write through the read-only attach: SIGSEGV caught (si_code SEGV_ACCERR, si_addr 0x7fcfe03e5000)
  *   the segment is unchanged: "written through the read-write attach"
  *   removed shmid 163869
  *
- * Man pages: shmat(2), shmctl(2) (shm_nattch), sigaction(2) (si_code).
+ * Man pages: shmat(2), shmctl(2) (shm_nattch), sigaction(2) (si_code, si_addr).
  */
 #include "svshm.h"
 
@@ -23,8 +24,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static void print_maps_line(const void *addr);
 
 int main(int argc, char **argv)
 {
@@ -43,8 +42,8 @@ int main(int argc, char **argv)
 	memcpy(w, text, sizeof(text));
 	printf("read-write attach at %p, read-only attach at %p\n", (void *)w,
 	       (const void *)r);
-	print_maps_line(w);
-	print_maps_line(r);
+	maps_print("  ", w);
+	maps_print("  ", r);
 
 	struct shmid_ds ds;
 	seg_stat(id, &ds);
@@ -52,27 +51,18 @@ int main(int argc, char **argv)
 	       (unsigned long)ds.shm_nattch);
 	printf("read through the read-only attach: \"%s\"\n", r);
 
-	int code;
-	int sig = try_write((volatile char *)r, 'X', &code);
+	siginfo_t si;
+	int sig = try_write((volatile char *)r, 'X', &si);
 	if (sig != SIGSEGV)
 		fail("writing through the SHM_RDONLY attach did NOT raise SIGSEGV (%s)",
 		     sig ? sigabbrev_np(sig) : "no fault");
-	printf("write through the read-only attach: SIGSEGV caught (si_code %s)\n",
-	       code == SEGV_ACCERR ? "SEGV_ACCERR" : "other");
+	/* si_addr is the byte the store aimed at: here the attach address. */
+	printf("write through the read-only attach: SIGSEGV caught (si_code %s, si_addr %p)\n",
+	       si.si_code == SEGV_ACCERR ? "SEGV_ACCERR" : "other", si.si_addr);
 	printf("the segment is unchanged: \"%s\"\n", w);
 	CHK(shmdt(r), "shmdt", obj_id(id));
 	CHK(shmdt(w), "shmdt", obj_id(id));
 	seg_remove(id, h);
 	printf("removed shmid %d\n", id);
 	return 0;
-}
-
-/* The line of /proc/self/maps that holds ADDR (common's maps_find). */
-static void print_maps_line(const void *addr)
-{
-	char line[512];
-
-	if (!maps_find(addr, line, sizeof(line)))
-		fail("%p is not in /proc/self/maps", addr);
-	printf("  %s\n", line);
 }

@@ -27,11 +27,11 @@ int main(int argc, char **argv)
 
 	key_t key = ipc_key("scratch");
 	int handle, id = seg_create(key, SMALL, &handle);
+	printf("scratch: shmid %d key 0x%08x pid %ld; removed at EOF on stdin, Ctrl-C or SIGTERM (not after SIGKILL)\n",
+	       id, (unsigned)key, (long)getpid());
 	char *p = shmat(id, NULL, 0);
 	if (p == (void *)-1)
 		die("shmat", obj_id(id));
-	printf("scratch: shmid %d key 0x%08x pid %ld; removed at EOF on stdin, Ctrl-C or SIGTERM (not after SIGKILL)\n",
-	       id, (unsigned)key, (long)getpid());
 	strcpy(p, "scratch data");
 
 	char buf[256];

@@ -50,11 +50,11 @@ int main(int argc, char **argv)
 	printf("mmap(NULL, %ld, PROT_READ|PROT_WRITE, MAP_SHARED) -> %p: mmap itself succeeds\n",
 	       page, (void *)p);
 
-	int code;
-	if (try_write(p, 'a', &code) != SIGBUS)
+	siginfo_t si;
+	if (try_write(p, 'a', &si) != SIGBUS)
 		fail("writing beyond end-of-file did NOT raise SIGBUS");
 	printf("write to p[0] with size 0: SIGBUS caught (si_code %s)\n",
-	       code == BUS_ADRERR ? "BUS_ADRERR" : "other");
+	       si.si_code == BUS_ADRERR ? "BUS_ADRERR" : "other");
 
 	CHK(ftruncate(fd, 100), "ftruncate", name);
 	CHK(fstat(fd, &st), "fstat", name);

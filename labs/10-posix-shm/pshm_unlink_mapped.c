@@ -29,8 +29,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void print_maps_line(const void *addr);
-
 int main(int argc, char **argv)
 {
 	lab_init(argc, argv);
@@ -50,7 +48,7 @@ int main(int argc, char **argv)
 	CHK(fstat(fd, &st), "fstat", name);
 	printf("created %s, inode %llu, mapped at %p\n", name,
 	       (unsigned long long)st.st_ino, (void *)p);
-	print_maps_line(p);
+	maps_print("  /proc/self/maps: ", p);
 
 	/* The mapping keeps the object; the descriptor is not needed. */
 	CHK(close(fd), "close", name);
@@ -58,7 +56,7 @@ int main(int argc, char **argv)
 	printf("closed the descriptor and called shm_unlink\n");
 	refused("stat(/dev/shm/NAME)", stat(shm_path(name), &st_new), ENOENT);
 	refused("shm_open(NAME, O_RDWR)", shm_open(name, O_RDWR, 0), ENOENT);
-	print_maps_line(p);
+	maps_print("  /proc/self/maps: ", p);
 	printf("the mapping still reads: \"%s\"\n", p);
 	strcpy(p, "written after shm_unlink");
 	printf("and still writes: \"%s\"\n", p);
@@ -77,14 +75,4 @@ int main(int argc, char **argv)
 	CHK(munmap(p, (size_t)page), "munmap", name);
 	printf("munmap: the old object is gone too\n");
 	return 0;
-}
-
-/* The line of /proc/self/maps that holds ADDR (common's maps_find). */
-static void print_maps_line(const void *addr)
-{
-	char line[512];
-
-	if (!maps_find(addr, line, sizeof(line)))
-		fail("%p is not in /proc/self/maps", addr);
-	printf("  /proc/self/maps: %s\n", line);
 }

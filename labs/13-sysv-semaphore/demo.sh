@@ -9,9 +9,7 @@ in_tmpdir
 
 step "The reader starts alone: it creates and initialises the objects"
 say "reader -v > copy   (in the background; its -v narration is shown with '|')"
-start r1 "$B/reader" -v >copy
-rpid=$LAST
-upto 'initialised:'
+bg_reader r1 copy 'initialised:'
 semid=$(grab 'semaphore set key 0x[0-9a-f]+ id ([0-9]+)')
 shmid=$(grab 'segment key 0x[0-9a-f]+ id ([0-9]+)')
 say "While it waits for a writer: one set of 2 semaphores, sem_otime set by" \
@@ -22,10 +20,7 @@ say "... and one segment of 4108 bytes (two pids, a length, 4096 data" \
 show ipcs -m -i "$shmid"
 
 step "The writer joins; 3000 lines travel in 4096-byte chunks"
-show "$B/writer" -v <input
-wait "$rpid"
-rest
-show cmp input copy
+copy_input
 say "cmp is silent: the copy is byte-identical.  The writer, the last user," \
 	"removed the set and the segment."
 
@@ -33,17 +28,13 @@ step "Why there is no SEM_UNDO in a hand-off"
 show "$B/semdemo" undo
 
 step "A dead peer is noticed: the segment's attach count drops"
-start r3 "$B/reader" -v >/dev/null
-rpid=$LAST
-upto 'initialised:'
+bg_reader r3 /dev/null 'initialised:'
 semkey=$(grab 'semaphore set key (0x[0-9a-f]+)')
 shmkey=$(grab 'segment key (0x[0-9a-f]+)')
 say "kill -KILL the waiting reader: it cannot clean up, the objects stay" \
 	"(kernel persistence).  ipcs rows: key, id, owner, perms, then nsems for" \
 	"the set; bytes and nattch (now 0, yet not removed) for the segment:"
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ show kill -KILL "$rpid" && wait "$rpid"; } 2>/dev/null || true
-rest
+kill_reader
 keyrows() { # the ipcs rows of this demo's set and segment
 	printf '$ ipcs -s | grep %s; ipcs -m | grep %s\n' "$semkey" "$shmkey"
 	{ ipcs -s | grep -- "$semkey"; ipcs -m | grep -- "$shmkey"; } ||

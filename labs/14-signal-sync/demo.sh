@@ -17,9 +17,7 @@ show "$B/lost_wakeup" --racy --alarm 1 || say "(exit status $?: caught)"
 
 step "The transfer: the reader starts alone"
 say "reader -v > copy   (in the background; its narration is shown with '|')"
-start r1 "$B/reader" -v >copy
-rpid=$LAST
-upto 'my pid [0-9]+ is in slot 1'
+bg_reader r1 copy 'my pid [0-9]+ is in slot 1'
 obj=$(grab 'created [^ ]+ \((/dev/shm/[^)]+)\)')
 say "The object, and its first 12 bytes: pid[writer], pid[reader], full:"
 show ls -l "$obj"
@@ -31,10 +29,7 @@ show kill -USR1 "$rpid"
 upto 'ignored SIGUSR1'
 
 step "The writer joins: 3000 lines, each hand-off a flag plus a SIGUSR1"
-show "$B/writer" -v <input
-wait "$rpid"
-rest
-show cmp input copy
+copy_input
 say "cmp is silent: byte-identical.  '0 lost wake-ups': every sleep ended" \
 	"by the peer's signal.  Sleeps and signals need not be equal in number:" \
 	"a signal sent while its receiver was busy stays pending and is taken" \
@@ -42,13 +37,9 @@ say "cmp is silent: byte-identical.  '0 lost wake-ups': every sleep ended" \
 	"truth."
 
 step "A dead peer is noticed"
-start r2 "$B/reader" -v >/dev/null
-rpid=$LAST
-upto 'my pid [0-9]+ is in slot 1'
+bg_reader r2 /dev/null 'my pid [0-9]+ is in slot 1'
 say "kill -KILL the waiting reader: it cannot clean up, the object stays:"
-# (The braces keep bash's own "Killed" job report off the screen.)
-{ show kill -KILL "$rpid" && wait "$rpid"; } 2>/dev/null || true
-rest
+kill_reader
 show ls -l "$obj"
 say "A writer joins and hands over a chunk: the doorbell, sent through a pidfd" \
 	"of the reader (pidfd_send_signal(2)), fails with ESRCH, and it removes" \
