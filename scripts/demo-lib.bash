@@ -95,7 +95,7 @@ rest() {
 	while IFS= read -r -u "$NARR" line; do printf '   | %s\n' "$line"; done
 	exec {NARR}<&-
 }
-grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | head -n 1; }
+grab() { sed -nE "s|.*$1.*|\\1|p" <<<"$SEEN" | sed -n 1p; } # sed, not head: no SIGPIPE under pipefail
 bg_reader() {
 	start "$1" "$B/reader" -v >"$2"
 	rpid=$LAST
