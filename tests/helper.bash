@@ -117,11 +117,6 @@ sysv_scan() {
 		} </proc/sysvipc/$f
 	done
 }
-sysv_ids() {
-	local ids
-	sysv_scan ids
-	printf '%s' "$ids"
-}
 
 # leftovers VAR: set VAR to what this test's prefix left, one line each
 # (empty = nothing): POSIX objects, System V objects created since setup,
