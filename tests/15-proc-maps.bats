@@ -79,7 +79,7 @@ teardown() {
 kernel_thread() {
 	local f s fields
 	for f in /proc/[0-9]*/stat; do
-		s=$(cat "$f" 2>/dev/null) || continue
+		read -r s 2>/dev/null <"$f" || continue
 		read -ra fields <<<"${s##*) }" # fields[0] is field 3, state
 		if ((fields[6] & 0x200000)); then
 			f=${f#/proc/}

@@ -30,10 +30,12 @@ find_consumer() {
 	local i
 	prog='' child=''
 	for ((i = 0; i < 200; i++)); do
-		prog=$(pgrep -P "$1" | head -n 1)
-		[ -n "$prog" ] && child=$(pgrep -P "$prog" | head -n 1)
+		# (/proc/PID/task/PID/children, read without a process: pgrep
+		# in a poll loop would cost a fork and an exec each round.)
+		read -r prog _ 2>/dev/null <"/proc/$1/task/$1/children"
+		[ -n "$prog" ] && read -r child _ 2>/dev/null <"/proc/$prog/task/$prog/children"
 		[ -n "$child" ] && return 0
-		sleep 0.05
+		nap 0.05
 	done
 	return 1
 }
@@ -224,7 +226,7 @@ find_consumer() {
 	assert_equal "$st" 143
 	for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG: killed too
 		[ -e "/proc/$child" ] || break
-		sleep 0.05
+		nap 0.05
 	done
 	[ ! -e "/proc/$child" ] || fail "consumer $child survived"
 	assert_equal "$(ipc_leftovers)" ""
@@ -464,7 +466,7 @@ relay_file() { head -c "$2" /dev/urandom >"$BATS_TEST_TMPDIR/$1"; }
 		SIGTERM)
 			for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG
 				[ -e "/proc/$child" ] || break
-				sleep 0.05
+				nap 0.05
 			done
 			[ ! -e "/proc/$child" ] || fail "consumer $child survived" ;;
 		esac

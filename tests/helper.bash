@@ -37,7 +37,13 @@ else
 fi
 unset _libs _f
 
-ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# (Parameter expansion, not $(cd ..; pwd) or $(basename): on a busy VM a
+# subshell costs milliseconds, and this file runs again for every test.)
+if [[ $BATS_TEST_DIRNAME == /?*/tests ]]; then
+	ROOT=${BATS_TEST_DIRNAME%/tests}
+else
+	ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+fi
 BUILD=${SHMLABS_BUILD:-$ROOT/build}
 : "${TIMEOUT:=20}"   # seconds any single program may run in a test
 
@@ -49,7 +55,8 @@ if [ "${SHMLABS_SANITIZE:-}" = 1 ]; then
 fi
 
 # The lab under test: tests/05-anonymous-mapping.bats -> 05-anonymous-mapping
-LAB=$(basename "$BATS_TEST_FILENAME" .bats)
+LAB=${BATS_TEST_FILENAME##*/}
+LAB=${LAB%.bats}
 
 # prog NAME ARGS... : run $BUILD/$LAB/NAME under timeout (use with `run`).
 # PROG_LAB=other-lab picks a program of another lab.
@@ -150,44 +157,37 @@ ipc_leftovers() {
 	printf '%s' "$left"
 }
 
+# nap SECONDS: sleep without starting a process.  `read -t` on a FIFO that
+# nobody writes times out after SECONDS; opened read-write (<>), the open
+# does not wait for a writer.  The polling loops of the tests use it: a
+# `sleep 0.01` is a fork and an exec, and on a small VM those cost more
+# than the check they wait for.  (The FIFO is made once per test file.)
+NAP_FIFO=${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-/tmp}}/.shmlabs-nap
+if [ ! -p "$NAP_FIFO" ]; then mkfifo "$NAP_FIFO" 2>/dev/null || [ -p "$NAP_FIFO" ]; fi
+nap() { read -r -t "$1" _ <>"$NAP_FIFO" || :; }
+
 # A per-test time limit (scripts/grade sets SHMLABS_TEST_TIMEOUT): a test that
 # runs longer is killed, with its children, and counts as failed.  One
-# background process per test (a subshell that waits for `sleep`); stopping it
-# is one kill, not a scan of every process.
+# background subshell per test, asleep in nap; stopping it is one kill.
+# disown takes it out of the job table, so a bare `wait` in a test does not
+# wait for it.
 watchdog_start() {
 	[ -n "${SHMLABS_TEST_TIMEOUT:-}" ] || return 0
 	local me=$BASHPID limit=$SHMLABS_TEST_TIMEOUT
-	WATCHDOG_PIDFILE=$BATS_TEST_TMPDIR/.watchdog
-	# Started from a subshell, so it is not the test shell's child: a bare
-	# `wait` in a test does not wait for it.  It keeps no bats file open.
 	(
-		(
-			exec 2>/dev/null </dev/null >/dev/null
-			# $! is the sleep as soon as it exists (and unset before).
-			trap 'kill $! 2>/dev/null; exit 0' TERM
-			sleep "$limit" &
-			wait $! || exit 0
-			echo "# watchdog: test exceeded ${limit}s" >&3
-			pkill -KILL -P "$me"
-			kill -TERM "$me"
-		) &
-		echo $! >"$WATCHDOG_PIDFILE"
-	)
+		exec 2>/dev/null </dev/null >/dev/null
+		nap "$limit"
+		echo "# watchdog: test exceeded ${limit}s" >&3
+		pkill -KILL -P "$me"
+		kill -TERM "$me"
+	) &
+	WATCHDOG_PID=$!
+	disown "$WATCHDOG_PID"
 }
 watchdog_stop() {
-	local pid
-	[ -n "${WATCHDOG_PIDFILE:-}" ] && [ -f "$WATCHDOG_PIDFILE" ] || return 0
-	read -r pid <"$WATCHDOG_PIDFILE" || true
-	rm -f "$WATCHDOG_PIDFILE"
-	[ -z "$pid" ] || kill "$pid" 2>/dev/null
-	return 0
+	[ -z "${WATCHDOG_PID:-}" ] || kill "$WATCHDOG_PID" 2>/dev/null || :
+	WATCHDOG_PID=
 }
-
-# unpriv_dir: the world-readable folder where `unprivileged` copies programs
-# for this test.  Its name follows from the test's prefix, so teardown finds
-# it even when `run` (a subshell) created it.
-# (common_teardown spells the same name out, to save a subshell per test.)
-unpriv_dir() { echo "/tmp/shmlabs-unpriv.$SHMLABS_PREFIX"; }
 
 common_setup() {
 	watchdog_start
@@ -198,6 +198,8 @@ common_setup() {
 }
 
 common_teardown() {
+	# The folder where `unprivileged` copied programs: its name follows from
+	# the test's prefix, so it is found even when `run` (a subshell) made it.
 	local left kind id u=/tmp/shmlabs-unpriv.$SHMLABS_PREFIX
 	watchdog_stop
 	if [ -e "$u" ]; then rm -rf "$u"; fi
@@ -231,23 +233,25 @@ assert_usage() {
 # checkout under /root, a grader's private folder), so every argument that is
 # a program under $BUILD is run from a copy in a world-readable folder.
 unprivileged() {
-	if [ "$(id -u)" != 0 ]; then
+	if [ "$EUID" != 0 ]; then
 		"$@"
 		return
 	fi
-	local args=() a d
-	d=$(unpriv_dir)
+	local args=() a rel d=/tmp/shmlabs-unpriv.$SHMLABS_PREFIX
 	for a in "$@"; do
 		if [[ $a == "$BUILD"/* && -f $a && -x $a ]]; then
+			rel=${a#"$BUILD"/}
 			# mkdir, not mkdir -p: a name planted in /tmp by someone else
 			# (a file, a link, a folder of another user) is refused.
 			if [ ! -d "$d" ] || [ -L "$d" ] || [ ! -O "$d" ]; then
 				mkdir -m 755 "$d" || fail "unprivileged: cannot make $d"
 			fi
-			mkdir -p "$d/$(dirname "${a#"$BUILD"/}")"
-			cp -p "$a" "$d/${a#"$BUILD"/}"
-			chmod -R a+rX "$d"
-			a=$d/${a#"$BUILD"/}
+			if [ ! -x "$d/$rel" ]; then # once per program and test
+				mkdir -p -m 755 "$d/${rel%/*}"
+				cp "$a" "$d/$rel"
+				chmod 755 "$d/$rel"
+			fi
+			a=$d/$rel
 		fi
 		args+=("$a")
 	done

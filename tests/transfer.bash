@@ -107,30 +107,36 @@ XFER_RUN=15      # seconds a whole transfer may take
 XFER_NOTICE=5    # seconds a survivor may take to notice that its peer died
 
 # ---- time and events ----------------------------------------------------
+# The loops below poll every 10 ms, so each round must be cheap: nap (the
+# helper's sleep without a process), /proc read with `read`, no $(...).  On
+# a small VM a fork costs milliseconds, and a poll that forks slows down the
+# very programs it waits for.
 
-_xfer_us() { # now, in microseconds
-	echo "${EPOCHREALTIME//[!0-9]/}"
-}
+# _xfer_us VAR: VAR = now, in microseconds (the digits of EPOCHREALTIME,
+# whatever the locale's decimal point).
+_xfer_us() { printf -v "$1" %s "${EPOCHREALTIME//[!0-9]/}"; }
 
 # _xfer_until_by END_US WHAT CMD... : retry CMD until it succeeds; fail
 # when the clock passes END_US.
 _xfer_until_by() {
-	local end=$1 what=$2
+	local end=$1 what=$2 now
 	shift 2
 	until "$@"; do
-		if (($(_xfer_us) > end)); then
+		_xfer_us now
+		if ((now > end)); then
 			fail "timed out waiting for $what"
 			return 1
 		fi
-		sleep 0.01
+		nap 0.01
 	done
 }
 
 # xfer_until SECONDS WHAT CMD...
 xfer_until() {
-	local s=$1
+	local s=$1 now
 	shift
-	_xfer_until_by $(($(_xfer_us) + s * 1000000)) "$@"
+	_xfer_us now
+	_xfer_until_by $((now + s * 1000000)) "$@"
 }
 
 # xfer_alive PID: the process exists and is not a zombie.
@@ -145,46 +151,70 @@ xfer_gone() { ! xfer_alive "$1"; }
 # e.g. by its own --stop-in-init.
 xfer_stopped() {
 	local c s
-	c=$(xfer_child "$1") || return 1
-	read -r _ _ s _ <"/proc/$c/stat" || return 1
+	_xfer_kids "$1" c || return 1
+	read -r _ _ s _ 2>/dev/null <"/proc/${c%% *}/stat" || return 1
 	[ "$s" = T ]
 }
 
-# xfer_child TPID: the pid of the program that `timeout` (TPID) runs.
+# _xfer_kids TPID VAR: VAR = the pids of TPID's children (for a `timeout`,
+# the program it runs); false if there are none.
+_xfer_kids() {
+	local -n _k=$2
+	_k=
+	read -r _k 2>/dev/null <"/proc/$1/task/$1/children"
+	[ -n "$_k" ]
+}
+
+# xfer_child TPID: print the pid of the program that `timeout` (TPID) runs.
 xfer_child() {
 	local kids
-	kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || return 1
-	kids=${kids%% *}
-	[ -n "$kids" ] && echo "$kids"
+	_xfer_kids "$1" kids || return 1
+	echo "${kids%% *}"
 }
 
 # _xfer_created PREFIX TPID: see "created" above.
 _xfer_created() {
-	local f kids
+	local f kids cpid
 	for f in /dev/shm/*"$1"*; do
 		[ -e "$f" ] && return 0
 	done
-	kids=$(cat "/proc/$2/task/$2/children" 2>/dev/null) || return 1
-	[ -n "$kids" ] || return 1
-	awk -v kids=" $kids " 'NR > 1 && index(kids, " " $5 " ") { found = 1 }
-		END { exit !found }' /proc/sysvipc/shm
+	_xfer_kids "$2" kids || return 1
+	{
+		read -r _ # the header
+		# key shmid perms size cpid ...
+		while read -r _ _ _ _ cpid _; do
+			[[ " $kids " != *" $cpid "* ]] || return 0
+		done
+	} </proc/sysvipc/shm
+	return 1
+}
+
+# _xfer_has_line FILE REGEX: FILE has a line matching the extended REGEX.
+_xfer_has_line() {
+	local line
+	while IFS= read -r line || [ -n "$line" ]; do
+		[[ ! $line =~ $2 ]] || return 0
+	done 2>/dev/null <"$1"
+	return 1
 }
 
 # _xfer_await_created PREFIX TPID WHO ERRFILE
 _xfer_await_created() {
-	local pfx=$1 pid=$2 who=$3 err=$4 end
-	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
+	local pfx=$1 pid=$2 who=$3 err=$4 end now
+	_xfer_us end
+	((end += XFER_EVENT * 1000000))
 	until _xfer_created "$pfx" "$pid"; do
 		if xfer_gone "$pid"; then
 			xfer_reap "$pid"
 			fail "$who exited (status $XFER_RC) before creating any object"$'\n'"stderr: $(cat "$err")"
 			return 1
 		fi
-		if (($(_xfer_us) > end)); then
+		_xfer_us now
+		if ((now > end)); then
 			fail "$who created no object within ${XFER_EVENT}s (no /dev/shm/*$pfx*, no System V segment with its pid)"
 			return 1
 		fi
-		sleep 0.01
+		nap 0.01
 	done
 	if xfer_gone "$pid"; then
 		fail "$who exited instead of waiting for its peer"$'\n'"stderr: $(cat "$err")"
@@ -194,19 +224,21 @@ _xfer_await_created() {
 
 # xfer_await_output FILE TPID WHO ERRFILE: FILE is not empty.
 xfer_await_output() {
-	local file=$1 pid=$2 who=$3 err=$4 end
-	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
+	local file=$1 pid=$2 who=$3 err=$4 end now
+	_xfer_us end
+	((end += XFER_EVENT * 1000000))
 	until [ -s "$file" ]; do
 		if xfer_gone "$pid"; then
 			xfer_reap "$pid"
 			fail "$who exited (status $XFER_RC) before writing any output"$'\n'"stderr: $(cat "$err")"
 			return 1
 		fi
-		if (($(_xfer_us) > end)); then
+		_xfer_us now
+		if ((now > end)); then
 			fail "$who wrote no output within ${XFER_EVENT}s"$'\n'"stderr: $(cat "$err")"
 			return 1
 		fi
-		sleep 0.01
+		nap 0.01
 	done
 }
 
@@ -219,18 +251,20 @@ xfer_await_created() {
 # xfer_await_line FILE REGEX [TPID]: wait (XFER_EVENT s at most) until FILE
 # has a line matching the extended REGEX; fail at once if TPID has ended.
 xfer_await_line() {
-	local file=$1 re=$2 pid=${3:-} end
-	end=$(($(_xfer_us) + XFER_EVENT * 1000000))
-	until grep -Eq -- "$re" "$file" 2>/dev/null; do
+	local file=$1 re=$2 pid=${3:-} end now
+	_xfer_us end
+	((end += XFER_EVENT * 1000000))
+	until _xfer_has_line "$file" "$re"; do
 		if [ -n "$pid" ] && xfer_gone "$pid"; then
 			fail "the program ended before printing /$re/: $(cat "$file")"
 			return 1
 		fi
-		if (($(_xfer_us) > end)); then
+		_xfer_us now
+		if ((now > end)); then
 			fail "timed out waiting for /$re/ in: $(cat "$file")"
 			return 1
 		fi
-		sleep 0.01
+		nap 0.01
 	done
 }
 
@@ -398,7 +432,7 @@ _xfer_interrupt() {
 		fail "cannot find the $victim program under timeout (pid $vpid)"
 		return 1
 	}
-	t0=$(_xfer_us)
+	_xfer_us t0
 	kill -s "$sig" "$vchild"
 	xfer_until "$XFER_NOTICE" "the $victim to die of SIG$sig" xfer_gone "$vpid"
 	xfer_reap "$vpid"
