@@ -7,11 +7,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-setup() {
-	common_setup
-	PAGE=$(getconf PAGESIZE)
-}
-
 @test "map_empty: length st_size = 0 -> EINVAL; one page maps, first touch -> SIGBUS" {
 	run prog map_empty
 	assert_success

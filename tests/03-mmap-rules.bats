@@ -6,11 +6,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-setup() {
-	common_setup
-	PAGE=$(getconf PAGESIZE)
-}
-
 # The program of each experiment.
 PROGS=(access_mode private_write offset_length munmap_pages bad_access map_after_close)
 prog_of() {

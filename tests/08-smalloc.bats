@@ -4,7 +4,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-PG=$(getconf PAGESIZE)
+PG=$PAGE
 
 # The block of lines smalloc_sizes prints for one size, checked fact by fact.
 assert_size_facts() {

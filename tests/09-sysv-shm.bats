@@ -3,8 +3,6 @@
 # reports (errno names, shm_segsz, nattch, ipcs columns, bytes read back).
 load helper
 
-PAGE=$(getconf PAGESIZE)
-
 # A test that failed half-way (an exercise not done yet, say) may have left
 # the persistent segment: remove it, so the failure is reported once, not
 # again as a leak.  Passing tests remove it themselves and check that.

@@ -4,8 +4,6 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-PAGE=$(getconf PAGESIZE)
-
 setup() {
 	common_setup
 	NAME=/$SHMLABS_PREFIX-persist # ipc_name("persist")

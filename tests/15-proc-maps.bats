@@ -33,7 +33,7 @@ rows_consistent() {
 }
 
 # page_kib N: N pages in KiB, for this machine's page size.
-page_kib() { echo $(($1 * $(getconf PAGESIZE) / 1024)); }
+page_kib() { echo $(($1 * PAGE / 1024)); }
 
 # start_holder: run `maps_tour --hold` in the background and wait
 # (bounded) for its "holding: pid N" line.  Sets HOLDER (its pid) and
@@ -375,7 +375,7 @@ kernel_thread() {
 	local F D="$HEX:$HEX [0-9]+ +[a-z-]+"
 	F=$(re "$file")
 	# 1: MAP_SHARED of the file at offset one page: s, offset 00001000.
-	assert_line --regexp "^  \+ $HEX-$HEX +$p2 rw-s $(printf %08x "$(getconf PAGESIZE)") $D +$F$"
+	assert_line --regexp "^  \+ $HEX-$HEX +$p2 rw-s $(printf %08x "$PAGE") $D +$F$"
 	# 2: MAP_PRIVATE of the same file: p, offset 0, same inode.
 	assert_line --regexp "^  \+ $HEX-$HEX +$p1 rw-p 00000000 $D +$F$"
 	# 3: private anonymous: no file at all (or [anon:tour] if named).

@@ -398,7 +398,7 @@ find_consumer() {
 
 @test "the guard page behind the producer's buffer is one page: sysconf's size, PROT_NONE" {
 	local page
-	page=$(getconf PAGESIZE)
+	page=$PAGE
 	timeout -k 2 "$TIMEOUT" "$BUILD/$LAB/ipc_speed" -m ring -s 64G -r 1 -l 0 \
 		>/dev/null 2>&1 &
 	local pid=$! prog child i

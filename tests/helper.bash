@@ -1,7 +1,7 @@
 # tests/helper.bash - shared by every tests/NN-topic.bats:  load helper
 #
 # Gives each test:
-#   * $ROOT (the repository) and $BUILD (where `make` put the programs;
+#   * $ROOT (the repository), $PAGE (the page size) and $BUILD (where `make` put the programs;
 #     SHMLABS_BUILD overrides it, `make SANITIZE=1 test` sets it);
 #   * a unique SHMLABS_PREFIX, so IPC names and keys never collide with
 #     another test or another run;
@@ -52,6 +52,24 @@ if [ "${SHMLABS_SANITIZE:-}" = 1 ]; then
 	# work under AddressSanitizer.
 	export ASAN_OPTIONS=handle_segv=0:handle_sigbus=0:allow_user_segv_handler=1:detect_leaks=0
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+fi
+
+# PAGE: the page size.  The first evaluation of a test file (bats does it
+# once per file, in the process that then starts each test) asks getconf
+# and exports it, so the tests inherit it instead of forking getconf each.
+if [[ ! ${SHMLABS_PAGE:-} =~ ^[0-9]+$ ]]; then
+	SHMLABS_PAGE=$(getconf PAGESIZE)
+	export SHMLABS_PAGE
+fi
+PAGE=$SHMLABS_PAGE
+
+# bats --timing reads the clock with `date +%s%N`, twice per test
+# (get_mills_since_epoch, bats-exec-test); bash has the clock built in.
+if declare -F get_mills_since_epoch >/dev/null; then
+	get_mills_since_epoch() {
+		local us=${EPOCHREALTIME//[!0-9]/}
+		printf '%d\n' "$((10#$us / 1000))"
+	}
 fi
 
 # The lab under test: tests/05-anonymous-mapping.bats -> 05-anonymous-mapping
