@@ -1,11 +1,13 @@
 # tests/helper.bash - shared by every tests/NN-topic.bats:  load helper
 #
 # Gives each test:
-#   * $ROOT (the repository), $PAGE (the page size) and $BUILD (where `make` put the programs;
-#     SHMLABS_BUILD overrides it, `make SANITIZE=1 test` sets it);
+#   * $ROOT (the repository), $PAGE (the page size) and $BUILD (where
+#     `make` put the programs; SHMLABS_BUILD overrides it, `make SANITIZE=1
+#     test` sets it);
 #   * a unique SHMLABS_PREFIX, so IPC names and keys never collide with
 #     another test or another run;
-#   * a private, empty TMPDIR for the programs' temporary files;
+#   * an empty TMPDIR for the programs' temporary files, its own per test
+#     file;
 #   * a leak check in teardown: the test fails if it left a /dev/shm entry,
 #     a message queue, a System V object or a temporary file behind.
 # and the functions prog (run a lab program under timeout), uprog (the same as
@@ -210,8 +212,11 @@ watchdog_stop() {
 common_setup() {
 	watchdog_start
 	export SHMLABS_PREFIX="shmlabs-t$$-${BATS_TEST_NUMBER}-$RANDOM"
-	export TMPDIR="$BATS_TEST_TMPDIR/progtmp"
-	mkdir -p "$TMPDIR"
+	# One folder per test file, made by its first test (a mkdir per test is
+	# a fork and an exec): the tests of a file run one after the other, and
+	# the teardown proves it empty after each one.
+	export TMPDIR="$BATS_FILE_TMPDIR/progtmp"
+	[ -d "$TMPDIR" ] || mkdir -p "$TMPDIR"
 	sysv_scan SYSV_BEFORE
 }
 

@@ -441,6 +441,28 @@ EOF
 	assert_usage
 }
 
+@test "helper: a test that leaves a temp file or a /dev/shm entry fails, and the next one starts clean" {
+	local tree
+	tree=$(scratch_tree)
+	sed 's/^T /@test /' >"$tree/tests/97-leak.bats" <<'EOF'
+load helper
+T "leaves a temp file" { : >"$TMPDIR/left"; }
+T "starts with an empty TMPDIR" { [ -z "$(ls -A "$TMPDIR")" ]; }
+T "leaves a shm entry" { : >"/dev/shm/$SHMLABS_PREFIX-left"; }
+T "passes" { true; }
+EOF
+	run timeout 120 bats --formatter tap "$tree/tests/97-leak.bats"
+	assert_failure 1
+	assert_line "not ok 1 leaves a temp file"
+	assert_line "# tmp left"
+	assert_line "ok 2 starts with an empty TMPDIR"
+	assert_line "not ok 3 leaves a shm entry"
+	assert_line --regexp "^# /dev/shm/shmlabs-t[0-9]+-3-[0-9]+-left$"
+	assert_line "ok 4 passes"
+	run ls /dev/shm
+	refute_output --partial -- "-3-"
+}
+
 @test "make grade LAB=N reports into its own folder and keeps the full run's reports" {
 	local tree
 	tree=$(scratch_tree)
