@@ -204,7 +204,14 @@ watchdog_start() {
 		exec 2>/dev/null </dev/null >/dev/null
 		nap "$limit"
 		echo "# watchdog: test exceeded ${limit}s" >&3
-		pkill -KILL -P "$me"
+		# The test's children first (so that its `wait` returns), all
+		# but this watchdog, which is one of them; then the test.
+		# (bats runs tests under set -e: every step here must succeed.)
+		local kids=() k
+		read -ra kids <"/proc/$me/task/$me/children" || :
+		for k in "${kids[@]}"; do
+			[ "$k" = "$BASHPID" ] || kill -KILL "$k" || :
+		done
 		kill -TERM "$me"
 	) &
 	WATCHDOG_PID=$!
