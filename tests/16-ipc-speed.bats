@@ -52,11 +52,12 @@ find_consumer() {
 	local i
 	prog='' child=''
 	for ((i = 0; i < 200; i++)); do
-		# (/proc/PID/task/PID/children, read without a process: pgrep
-		# in a poll loop would cost a fork and an exec each round.)
-		read -r prog _ 2>/dev/null <"/proc/$1/task/$1/children"
-		[ -n "$prog" ] && read -r child _ 2>/dev/null <"/proc/$prog/task/$prog/children"
-		[ -n "$child" ] && return 0
+		# (the helper's children: pgrep in a poll loop would cost a fork
+		# and an exec each round)
+		if children "$1" prog; then
+			prog=${prog%% *}
+			children "$prog" child && child=${child%% *} && return 0
+		fi
 		nap 0.05
 	done
 	return 1

@@ -12,8 +12,9 @@
 #     a message queue, a System V object or a temporary file behind.
 # and the functions prog (run a lab program under timeout), uprog (the same as
 # an ordinary user), bg_start (in the background, line by line), need (a
-# dependency: skip, or fail when CI=true), unprivileged, reachable and
-# ipc_leftovers.
+# dependency: skip, or fail when CI=true), unprivileged, reachable,
+# ipc_leftovers, nap (sleep without a process) and children (a process's
+# child pids).
 bats_require_minimum_version 1.5.0 # run --separate-stderr, run -N
 
 # bats-support, bats-assert and bats-file, loaded with bats_load_library.
@@ -192,6 +193,16 @@ nap() {
 	((rc > 128)) || sleep "$1"
 }
 
+# children PID VAR: VAR = PID's child pids, space-separated, read from
+# /proc without starting a process (polls and the watchdog use it); false
+# when there are none.
+children() {
+	local -n _c=$2
+	_c=
+	read -r _c 2>/dev/null <"/proc/$1/task/$1/children" || :
+	[ -n "$_c" ]
+}
+
 # A per-test time limit (scripts/grade sets SHMLABS_TEST_TIMEOUT): a test that
 # runs longer is killed, with its children, and counts as failed.  One
 # background subshell per test, asleep in nap; stopping it is one kill.
@@ -207,9 +218,9 @@ watchdog_start() {
 		# The test's children first (so that its `wait` returns), all
 		# but this watchdog, which is one of them; then the test.
 		# (bats runs tests under set -e: every step here must succeed.)
-		local kids=() k
-		read -ra kids <"/proc/$me/task/$me/children" || :
-		for k in "${kids[@]}"; do
+		local kids k
+		children "$me" kids || :
+		for k in $kids; do
 			[ "$k" = "$BASHPID" ] || kill -KILL "$k" || :
 		done
 		kill -TERM "$me"

@@ -151,24 +151,15 @@ xfer_gone() { ! xfer_alive "$1"; }
 # e.g. by its own --stop-in-init.
 xfer_stopped() {
 	local c s
-	_xfer_kids "$1" c || return 1
+	children "$1" c || return 1
 	read -r _ _ s _ 2>/dev/null <"/proc/${c%% *}/stat" || return 1
 	[ "$s" = T ]
-}
-
-# _xfer_kids TPID VAR: VAR = the pids of TPID's children (for a `timeout`,
-# the program it runs); false if there are none.
-_xfer_kids() {
-	local -n _k=$2
-	_k=
-	read -r _k 2>/dev/null <"/proc/$1/task/$1/children"
-	[ -n "$_k" ]
 }
 
 # xfer_child TPID: print the pid of the program that `timeout` (TPID) runs.
 xfer_child() {
 	local kids
-	_xfer_kids "$1" kids || return 1
+	children "$1" kids || return 1
 	echo "${kids%% *}"
 }
 
@@ -178,7 +169,7 @@ _xfer_created() {
 	for f in /dev/shm/*"$1"*; do
 		[ -e "$f" ] && return 0
 	done
-	_xfer_kids "$2" kids || return 1
+	children "$2" kids || return 1
 	{
 		read -r _ # the header
 		# key shmid perms size cpid ...
