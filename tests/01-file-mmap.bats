@@ -7,6 +7,13 @@ bats_require_minimum_version 1.5.0
 # upper FILE: FILE's bytes with a-z turned into A-Z (and nothing else).
 upper() { LC_ALL=C tr 'a-z' 'A-Z' <"$1"; }
 
+# all_bytes N: the 256 byte values 0x00..0xff, N times over (builtins only).
+all_bytes() {
+	local fmt= i
+	for ((i = 0; i < 256; i++)); do printf -v fmt '%s\\x%02x' "$fmt" "$i"; done
+	for ((i = 0; i < $1; i++)); do printf "$fmt"; done
+}
+
 # The test's own files live in $T ($TMPDIR is for the programs' temporary
 # files and must stay empty).
 setup() {
@@ -37,7 +44,7 @@ reachable_tmpdir() { reachable "$T"; }
 	f=$T/bin
 	# 0x00..0xff twenty times: 5120 bytes, so the mapping spans 2 pages;
 	# only the 26*20 lowercase letters may change.
-	for _ in $(seq 20); do printf "$(printf '\\%03o' $(seq 0 255))"; done >"$f"
+	all_bytes 20 >"$f"
 	assert_equal "$(stat -c %s "$f")" 5120
 	cp "$f" "$T/orig"
 	upper "$f" >"$T/want"
