@@ -249,10 +249,10 @@ find_consumer() {
 	# timeout(1) passes the program's death by SIGTERM on: 128+15
 	assert_equal "$st" 143
 	for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG: killed too
-		[ -e "/proc/$child" ] || break
+		alive "$child" || break
 		nap 0.05
 	done
-	[ ! -e "/proc/$child" ] || fail "consumer $child survived"
+	! alive "$child" || fail "consumer $child survived"
 	assert_equal "$(ipc_leftovers)" ""
 }
 
@@ -493,10 +493,10 @@ relay_file() { head -c "$2" /dev/urandom >"$BATS_TEST_TMPDIR/$1"; }
 		pipe) assert_output --partial "relay: write(pipe): EPIPE" ;;
 		SIGTERM)
 			for ((i = 0; i < 100; i++)); do # PR_SET_PDEATHSIG
-				[ -e "/proc/$child" ] || break
+				alive "$child" || break
 				nap 0.05
 			done
-			[ ! -e "/proc/$child" ] || fail "consumer $child survived" ;;
+			! alive "$child" || fail "consumer $child survived" ;;
 		esac
 	done
 }

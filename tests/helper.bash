@@ -13,8 +13,8 @@
 # and the functions prog (run a lab program under timeout), uprog (the same as
 # an ordinary user), bg_start (in the background, line by line), need (a
 # dependency: skip, or fail when CI=true), unprivileged, reachable,
-# ipc_leftovers, nap (sleep without a process) and children (a process's
-# child pids).
+# ipc_leftovers, nap (sleep without a process), children (a process's
+# child pids) and alive (a process that is not a zombie).
 bats_require_minimum_version 1.5.0 # run --separate-stderr, run -N
 
 # bats-support, bats-assert and bats-file, loaded with bats_load_library.
@@ -201,6 +201,16 @@ children() {
 	_c=
 	read -r _c 2>/dev/null <"/proc/$1/task/$1/children" || :
 	[ -n "$_c" ]
+}
+
+# alive PID: the process exists and is not a zombie.  (A killed orphan
+# stays in /proc as a zombie until whoever inherited it reaps it: outside a
+# PID namespace that is the machine's init, which may take a second.)
+alive() {
+	local s
+	read -r s 2>/dev/null <"/proc/$1/stat" || return 1
+	s=${s##*) } # after "PID (COMM) ": the state
+	[ "${s%% *}" != Z ]
 }
 
 # A per-test time limit (scripts/grade sets SHMLABS_TEST_TIMEOUT): a test that

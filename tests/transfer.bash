@@ -140,11 +140,7 @@ xfer_until() {
 }
 
 # xfer_alive PID: the process exists and is not a zombie.
-xfer_alive() {
-	local s
-	read -r _ _ s _ 2>/dev/null <"/proc/$1/stat" || return 1
-	[ "$s" != Z ]
-}
+xfer_alive() { alive "$1"; }
 xfer_gone() { ! xfer_alive "$1"; }
 
 # xfer_stopped TPID: the program under `timeout` TPID is stopped (state T),
