@@ -64,7 +64,7 @@ load transfer
 	rpid=$XFER_PID
 	xfer_await_line "$d/reader.err" 'waiting at /' "$rpid"
 	# At the gate: still running, nothing read, the semaphores not opened.
-	xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/reader.err")"
+	alive "$rpid" || fail "the reader gave up: $(cat "$d/reader.err")"
 	run cat "$d/reader.err"
 	refute_output --partial "passed the gate"
 	kill -CONT "$(xfer_child "$wpid")"

@@ -98,7 +98,7 @@ load transfer
 	rpid=$XFER_PID
 	xfer_await_line "$d/rerr" 'sem_otime == 0: waiting' "$rpid"
 	# It waits: still running, no data yet, and it has not touched the set.
-	xfer_alive "$rpid" || fail "the reader gave up: $(cat "$d/rerr")"
+	alive "$rpid" || fail "the reader gave up: $(cat "$d/rerr")"
 	[ ! -s "$d/out" ] || fail "the reader wrote data before initialisation"
 	run ipcs -s -i "$semid"
 	assert_output --partial "otime = Not set"

@@ -199,7 +199,7 @@ writer_joins() {
 	(((0x$cgt & 0x200) == 0)) || fail "SigCgt $cgt: a SIGUSR1 handler is installed"
 	kill -USR1 "$PID"
 	xfer_await_line "$d/rerr" "ignored SIGUSR1 from pid $BASHPID \\(not the writer\\)" "$RPID"
-	xfer_alive "$RPID" || fail "the reader died of SIGUSR1"
+	alive "$RPID" || fail "the reader died of SIGUSR1"
 	[ ! -s "$d/out" ] || fail "the stray signal made the reader output data"
 
 	printf 'after the stray signal\n' >"$d/in"

@@ -83,7 +83,7 @@
 #   xfer_await_line FILE REGEX [TPID]       FILE has a line matching REGEX
 #   xfer_field FILE REGEX    the first capture group of REGEX in FILE
 #   xfer_until SECONDS WHAT CMD...          retry CMD until it succeeds
-#   xfer_alive TPID, xfer_gone TPID, xfer_child TPID (the program's pid),
+#   xfer_gone TPID, xfer_child TPID (the program's pid),
 #   xfer_stopped TPID (the program is stopped, state T)
 #   xfer_cmp IN OUT          byte-exact, with a readable failure
 #   xfer_start_held [ARGS...] a running transfer (ARGS, e.g. -v, go to both
@@ -139,9 +139,8 @@ xfer_until() {
 	_xfer_until_by $((now + s * 1000000)) "$@"
 }
 
-# xfer_alive PID: the process exists and is not a zombie.
-xfer_alive() { alive "$1"; }
-xfer_gone() { ! xfer_alive "$1"; }
+# xfer_gone PID: the process is gone or a zombie (the helper's alive).
+xfer_gone() { ! alive "$1"; }
 
 # xfer_stopped TPID: the program under `timeout` TPID is stopped (state T),
 # e.g. by its own --stop-in-init.
@@ -341,7 +340,7 @@ _xfer_ipc_left() {
 xfer_teardown() {
 	local p
 	for p in "${XFER_PIDS[@]}"; do
-		xfer_alive "$p" && kill -TERM "$p" 2>/dev/null
+		alive "$p" && kill -TERM "$p" 2>/dev/null
 	done
 	for p in "${XFER_PIDS[@]}"; do
 		wait "$p" 2>/dev/null || true
