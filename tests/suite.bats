@@ -151,6 +151,40 @@ T
 	selftest write-all 1000000 | cmp - <(head -c 1000000 /dev/zero | tr '\0' x)
 }
 
+# helper.bash's prog: under `run` it execs timeout in run's own subshell (one
+# process less), elsewhere it forks it; the output, the merged stderr and the
+# status are the same both ways.  The stand-in program prints the pid of its
+# parent's parent: under `run`, the test's shell only when run's subshell
+# became timeout.
+@test "helper: run prog execs in run's subshell, a longer command does not, same output and status" {
+	BUILD=$BATS_TEST_TMPDIR PROG_LAB=fake
+	mkdir "$BUILD/fake"
+	printf '%s\n' '#!/bin/sh' 'read -r _ _ _ gp _ </proc/$PPID/stat' \
+		'echo "grandparent $gp"' 'echo "to stderr" >&2' 'exit 3' >"$BUILD/fake/gp"
+	chmod +x "$BUILD/fake/gp"
+	run prog gp
+	assert_failure 3
+	assert_output "grandparent $BASHPID"$'\n'"to stderr"
+	run --separate-stderr prog gp
+	assert_failure 3
+	assert_output "grandparent $BASHPID"
+	[ "$stderr" = "to stderr" ]
+	twice() { prog gp; prog gp; }
+	run twice
+	assert_failure 3
+	assert_equal "${#lines[@]}" 4
+	refute_line "grandparent $BASHPID"
+	run --keep-empty-lines prog gp
+	assert_failure 3
+	refute_line "grandparent $BASHPID"
+	# Called directly, timeout is a child of this shell, which goes on.
+	local rc=0
+	prog gp >"$BATS_TEST_TMPDIR/out" 2>&1 || rc=$?
+	assert_equal "$rc" 3
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "grandparent $BASHPID"$'\n'"to stderr"
+}
+
 @test "clean-ipc removes this suite's leftovers and nothing else" {
 	local mine="/dev/shm/$SHMLABS_PREFIX-left" other="/dev/shm/notours-$$-$RANDOM"
 	: >"$mine"
