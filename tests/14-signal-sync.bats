@@ -175,7 +175,10 @@ writer_joins() {
 	wpid=$XFER_PID
 	xfer_await_line "$d/werr2" 'stops before ftruncate' "$wpid"
 	assert_equal "$(stat -c %s "$obj")" 0
+	# Empty the first reader's files: the new reader starts in the
+	# background, and its "my pid" line must not be found in the old one.
 	: >"$d/out"
+	: >"$d/rerr"
 	reader_alone
 	assert_equal "$(stat -c %s "$obj")" 4112
 	grep -q "opened /$SHMLABS_PREFIX-xfer-shm" "$d/rerr"
