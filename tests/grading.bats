@@ -67,7 +67,8 @@ attack_procexe() {
 #include <string.h>
 #include <unistd.h>
 /* Tries to turn the grader's assertions into no-ops: from the program's own
- * path (and the working folder) up, every tests/helper.bash it can find. */
+ * path (and the working folder) up, every tests/helper.bash it can find,
+ * and the bats libraries the grader saved for the labs. */
 static void grading_attack_write(const char *dir)
 {
 	char p[PATH_MAX + 64];
@@ -96,6 +97,13 @@ __attribute__((constructor)) static void grading_attack(void)
 	}
 	if (getcwd(exe, sizeof exe))
 		grading_attack_write(exe);
+	/* and the bats libraries the grader saved for every lab */
+	const char *libs = getenv("SHMLABS_BATS_LIBS");
+	FILE *f = libs ? fopen(libs, "a") : NULL;
+	if (f) {
+		fputs("\nassert_success() { :; }\nassert_output() { :; }\nfail() { :; }\n", f);
+		fclose(f);
+	}
 }
 EOF
 }
