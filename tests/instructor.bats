@@ -497,6 +497,47 @@ EOF
 	assert_file_exists "$tree/build/grade/lab-1/01-one.tap"
 }
 
+# (scripts/grade reads PROGS itself, to build only that lab's programs.)
+@test "grade --lab N builds that lab's programs, also a PROGS list that goes on over lines" {
+	local tree
+	tree=$(scratch_tree)
+	mkdir -p "$tree/labs/05-multi"
+	printf 'PROGS := one two \\\n\tthree \\\n\tfour\n' >"$tree/labs/05-multi/lab.mk"
+	printf '%s\n' 'all:' '	@true' '$(BUILD)/05-multi/%:' \
+		'	@mkdir -p $(@D) && touch $@ && chmod +x $@' >"$tree/Makefile"
+	sed 's/^T /@test /' >"$tree/tests/05-multi.bats" <<'EOF'
+load helper
+T "every program of PROGS was built" {
+	for p in one two three four; do [ -x "$BUILD/05-multi/$p" ] || fail "no $p"; done
+}
+EOF
+	run timeout 120 "$tree/scripts/grade" --lab 5
+	assert_success
+	assert_line "Score: 1/1"
+	run cat "$tree/build/grade/lab-5/build.log"
+	refute_output --partial "No rule"
+}
+
+# The leak check counts every new System V object, whoever made it: a lab run
+# beside another test run must not share its IPC namespace.
+@test "grade without --sandbox runs each lab in an IPC namespace of its own (as root)" {
+	local tree
+	tree=$(scratch_tree)
+	sed 's/^T /@test /' >"$tree/tests/01-ns.bats" <<'EOF'
+load helper
+T "ns" { echo "ns $(readlink /proc/self/ns/ipc)" >"$NS_FILE"; }
+EOF
+	NS_FILE=$BATS_TEST_TMPDIR/ns run timeout 120 "$tree/scripts/grade" --lab 1
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/ns"
+	if [ "$EUID" = 0 ]; then
+		assert_output --regexp '^ns ipc:\[[0-9]+\]$'
+		refute_output "ns $(readlink /proc/self/ns/ipc)"
+	else # no namespace without root: the same one, one lab at a time
+		assert_output "ns $(readlink /proc/self/ns/ipc)"
+	fi
+}
+
 @test "the handout builds warning-free with -Werror" {
 	run make -C "$H" WERROR=1 BUILD="$OUT/hbuild" -j2 all
 	assert_success
