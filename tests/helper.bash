@@ -102,8 +102,9 @@ prog() {
 # process less per `run prog` (on a small VM a fork costs more than most
 # checks).  It names the two helpers Debian's bats 1.8 runs the command in
 # (FUNCNAME: run_tail, the caller, that helper, run); where a bats has
-# others it is false, and only the cost changes.  `run --keep-empty-lines` runs a printf after the command, so it
-# keeps the fork (keep_empty_lines is a local of run, seen from here).
+# others it is false, and only the cost changes.  `run --keep-empty-lines`
+# runs a printf after the command, so it keeps the fork (keep_empty_lines
+# is a local of run, seen from here).
 run_tail() {
 	((BASH_SUBSHELL > 0)) && [ -z "${keep_empty_lines:-}" ] &&
 		[ "${FUNCNAME[3]:-}" = run ] &&
